@@ -1,0 +1,103 @@
+"""The `docgen` command line: a thin layer that parses, calls the library, and reports errors.
+
+Each command lives in a module of this package and is imported only when it runs, so
+`docgen --help` never pays for LibreOffice probes, jieba or whoosh.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from docgen import __version__
+from docgen.errors import DocgenError, ExitCode
+
+# name -> (module in docgen.cli, attribute, one-line help shown by `docgen --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "form": ("forms", "form", "Write, check and describe form files."),
+    "template": ("forms", "template", "Check a Word template against the form types."),
+    "generate": ("forms", "generate", "Render form files into official Word documents."),
+    "convert": ("convert", "convert", "Convert Word files to PDF/A with LibreOffice."),
+    "init": ("archive", "init", "Create an archive with its settings and campaign calendar."),
+    "file": ("archive", "file", "File documents into the archive (档号, 归档章, metadata)."),
+    "status": ("archive", "status", "Show which filings the campaign calendar requires, and their state."),
+    "verify": ("archive", "verify", "Run the DA/T 70 四性检测 on the archive."),
+    "search": ("search", "search", "Search filed records by their Chinese words."),
+    "index": ("search", "index", "Rebuild the search index from the archive."),
+    "bundle": ("bundle", "bundle", "Bundle filed records for inspection (BagIt zip), or verify one."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        try:
+            mod = importlib.import_module(f"docgen.cli.{module}")
+        except ModuleNotFoundError as e:
+            if e.name != f"docgen.cli.{module}":
+                raise
+            return None  # a command whose module is not written yet
+        return getattr(mod, attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and details on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or notices on stderr.")
+@click.version_option(__version__, prog_name="docgen")
+@click.pass_context
+def cli(ctx, verbose, quiet):
+    """docgen: 民主评议 filings, from form file to filed, searchable archive.
+
+    \b
+    Example:
+        docgen form new plan > plan.yaml
+        docgen generate plan.yaml -o out/
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    ctx.obj["quiet"] = quiet
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn every DocgenError into its message and exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    verbose = "-v" in args or "--verbose" in args
+    try:
+        rv = cli.main(args=args, prog_name="docgen", standalone_mode=False)
+    except DocgenError as e:
+        if verbose:
+            raise
+        for line in e.lines():
+            click.echo(f"docgen: {line}" if line == e.message else f"  {line}", err=True)
+        return int(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("docgen: interrupted", err=True)
+        return int(ExitCode.interrupted)
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except KeyboardInterrupt:
+        click.echo("docgen: interrupted", err=True)
+        return int(ExitCode.interrupted)
+    except Exception as e:  # a bug: say so in one line unless asked for the traceback
+        if verbose:
+            raise
+        click.echo(f"docgen: internal error: {type(e).__name__}: {e} (rerun with --verbose)",
+                   err=True)
+        return int(ExitCode.failure)
+    return rv if isinstance(rv, int) else 0

@@ -1,0 +1,31 @@
+"""Helpers shared by the CLI modules: progress, output, option types."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+
+import click
+
+
+def progressbar(items, *, label: str, silent: bool, length: int | None = None):
+    """Iterate `items` behind a progress bar on stderr, unless silent or there are few."""
+    items = list(items) if length is None and not hasattr(items, "__len__") else items
+    n = length if length is not None else len(items)
+    if silent or n <= 3:
+        return contextlib.nullcontext(items)
+    return click.progressbar(items, length=n, label=label, file=sys.stderr)
+
+
+def quiet(ctx: click.Context) -> bool:
+    return bool((ctx.find_root().obj or {}).get("quiet"))
+
+
+def echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def notice(ctx: click.Context, message: str) -> None:
+    if not quiet(ctx):
+        click.echo(message, err=True)

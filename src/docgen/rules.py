@@ -1,0 +1,38 @@
+"""The campaign's rules that span several fields of a form (from the seed's 实施方案)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docgen.models import DOC_NUMBER, Commitment, Form
+
+
+@dataclass(frozen=True)
+class Violation:
+    field: str
+    what: str
+    fix: str
+
+
+def check(form: Form) -> list[Violation]:
+    """Every rule the form breaks, in field order; empty when it keeps them all."""
+    found: list[Violation] = []
+    m = DOC_NUMBER.match(form.doc_number)
+    if m and int(m.group(1)) != form.year:
+        found.append(Violation("doc_number", f"the year in {form.doc_number!r} is not the year "
+                               f"of date ({form.year})", "make the two years agree"))
+    if form.print_date and form.print_date < form.date:
+        found.append(Violation("print_date", "印发日期 is before 成文日期",
+                               "a document is printed on or after the day it is signed"))
+    if isinstance(form, Commitment):
+        for i, item in enumerate(form.items):
+            where = f"items.{i}.deadline"
+            if item.deadline.year != form.year:
+                found.append(Violation(where, f"{item.deadline.isoformat()} is outside the "
+                                       f"campaign year {form.year}",
+                                       f"时限化: set a completion date in {form.year}"))
+            elif item.deadline < form.date:
+                found.append(Violation(where, f"{item.deadline.isoformat()} is before the "
+                                       f"commitment's own date {form.date.isoformat()}",
+                                       "promise a date after the 承诺书 is signed"))
+    return found
