@@ -9,7 +9,7 @@ _CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 
-ACCEPTED = "write it as 2011-04-20 or 2011年4月20日"
+ACCEPTED = "write it as 2011-04-20 or 2011年4月20日"  # also accepted: 20110420
 
 
 def parse_date(value) -> dt.date:
@@ -22,7 +22,7 @@ def parse_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected a date, got {type(value).__name__} {value!r}; {ACCEPTED}")
+        raise ValueError(f"expected a date, got {type(value).__name__} {value!r} — {ACCEPTED}")
     for pattern in (_ISO, _CN, _COMPACT):
         m = pattern.match(value)
         if m:
@@ -30,8 +30,9 @@ def parse_date(value) -> dt.date:
             try:
                 return dt.date(y, mo, d)
             except ValueError as e:
-                raise ValueError(f"{value!r} is not a real date ({e})") from None
-    raise ValueError(f"{value!r} is not a date; {ACCEPTED}")
+                raise ValueError(f"{value!r} is not a real date ({e}) — give a day that exists "
+                                 "in that month") from None
+    raise ValueError(f"{value!r} is not a date — {ACCEPTED}")
 
 
 def format_cn(date: dt.date) -> str:

@@ -93,9 +93,16 @@ def parse(text: str, path: Path) -> tuple[object, Positions]:
 
 def _load_yaml(text: str, name: str):
     from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    class _DatesAsText(RoundTripConstructor):
+        """Keep 2011-02-30 as text, so the form's validation (not the parser) reports it."""
+
+    _DatesAsText.add_constructor("tag:yaml.org,2002:timestamp",
+                                 lambda loader, node: loader.construct_scalar(node))
     yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
     try:
         tree = yaml.load(io.StringIO(text))
     except MarkedYAMLError as e:
@@ -185,7 +192,8 @@ def validate(data, positions: Positions, name: str) -> Form:
     try:
         form = model.model_validate(data)
     except ValidationError as e:
-        problems = [_problem(err, positions, name, model) for err in e.errors()]
+        problems = [_problem(err, positions, name, kind) for err in e.errors()]
+        problems.sort(key=lambda p: p.line or 0)
         raise FormError(f"{name}: {len(problems)} problem(s) in the {kind} form",
                         problems) from None
     broken = rules.check(form)
@@ -224,7 +232,7 @@ _FIXES = {
 }
 
 
-def _problem(err: dict, positions: Positions, name: str, model) -> Problem:
+def _problem(err: dict, positions: Positions, name: str, kind_name: str) -> Problem:
     loc = tuple(err["loc"])
     field = ".".join(str(p) for p in loc)
     kind = err["type"]
@@ -240,7 +248,7 @@ def _problem(err: dict, positions: Positions, name: str, model) -> Problem:
         what = "is empty"
     else:
         what = msg[0].lower() + msg[1:] if msg else kind
-    fix = _FIXES.get(kind, "")
+    fix = _FIXES.get(kind, "").replace("TYPE", kind_name)
     if kind == "too_short" and loc and loc[-1] in ("key_problems", "measures"):
         fix = "the plan must state at least one 拟解决的重点问题 and one 主要做法"
     return Problem(name, _line(positions, loc), field, what, fix)

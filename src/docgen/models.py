@@ -64,7 +64,7 @@ class Contact(_Strict):
 class Form(_Strict):
     """Fields every filing has (GB/T 9704 elements and DA/T 22 filing data)."""
 
-    type: str
+    type: str = Field(description="文种: plan 工作方案, commitment 承诺书, summary 年度工作总结")
     title: Line | None = Field(None, description="标题; default: 单位 + 年度 + 文种")
     unit: Line = Field(description="单位: who files, e.g. 区建设局规划处")
     unit_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")] | None = Field(

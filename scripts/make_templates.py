@@ -1,0 +1,359 @@
+"""Build the bundled GB/T 9704-2012 templates (templates/*.docx) from code.
+
+Run `python scripts/make_templates.py` after changing this file; the .docx files are committed so a
+clerk can open one in Word/WPS, restyle it, and pass it back with `--template`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# GB/T 9704 names the families; fontconfig (src/docgen/data/fontconfig) maps them to free fonts.
+FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
+BODY_PT = 16  # 3号
+TITLE_PT = 22  # 2号
+NOTE_PT = 14  # 4号
+LINE_PITCH_TWIPS = 579  # 225 mm / 22 lines
+CHAR_SPACING_TWENTIETHS = -5  # −0.25 pt between characters: 28 characters of 3号 per line
+LINE_PT = LINE_PITCH_TWIPS / 20
+RED = RGBColor(0xE6, 0x00, 0x12)
+INDENT_2 = Pt(2 * BODY_PT)
+
+
+def set_fonts(rpr_owner, family: str) -> None:
+    """Set the Latin AND east-Asian font: Word picks the eastAsia one for Chinese text."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), family)
+
+
+def style_font(style, family: str, size: float, bold=False, color=None) -> None:
+    style.font.name = family
+    rpr = style.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWENTIETHS if size == BODY_PT else 0))
+    rpr.append(spacing)
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    if color is not None:
+        style.font.color.rgb = color
+    set_fonts(style.element, family)
+
+
+def para_format(style, *, align=None, first_indent=None, exact=True) -> None:
+    pf = style.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    if exact:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(LINE_PT)
+    if align is not None:
+        pf.alignment = align
+    pf.first_line_indent = first_indent
+    pf.widow_control = False
+
+
+def add_style(doc, name, base="Normal"):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base]
+    style.quick_style = True
+    return style
+
+
+def border(paragraph_or_style_ppr, side: str, eighths: int, color: str = "000000") -> None:
+    ppr = paragraph_or_style_ppr
+    pbdr = ppr.find(qn("w:pBdr"))
+    if pbdr is None:
+        pbdr = OxmlElement("w:pBdr")
+        ppr.append(pbdr)
+    el = OxmlElement(f"w:{side}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(eighths))
+    el.set(qn("w:space"), "1")
+    el.set(qn("w:color"), color)
+    pbdr.append(el)
+
+
+def setup_page(doc) -> None:
+    s = doc.sections[0]
+    s.page_width, s.page_height = Mm(210), Mm(297)
+    s.top_margin, s.bottom_margin = Mm(37), Mm(35)
+    s.left_margin, s.right_margin = Mm(28), Mm(26)
+    s.header_distance = Mm(15)
+    s.footer_distance = Mm(21)  # "— 1 —" sits about 7 mm below the type area
+    s.start_type = WD_SECTION.NEW_PAGE
+    grid = s._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        s._sectPr.append(grid)
+    # No document grid: LibreOffice reads Word's character grid differently (half the
+    # characters per line). Exact line spacing gives the 22 lines, and a −0.25 pt character
+    # spacing on every style the 28 characters (28 × 15.75 pt ≤ 156 mm < 29 × 15.75 pt).
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    doc.settings.odd_and_even_pages_header_footer = True
+    page_number(s.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number(s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def page_number(footer, align) -> None:
+    """'— N —' in 4号宋体: odd pages right, even pages left, one character in from the edge."""
+    p = footer.paragraphs[0]
+    p.alignment = align
+    pf = p.paragraph_format
+    pf.first_line_indent = Pt(0)
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        pf.right_indent = Pt(NOTE_PT)
+    else:
+        pf.left_indent = Pt(NOTE_PT)
+
+    def run(text=None):
+        r = p.add_run(text)
+        r.font.size = Pt(NOTE_PT)
+        set_fonts(r._r, SONGTI)
+        return r
+
+    run("— ")
+    r = run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                       ("end", None)):
+        if kind:
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            r._r.append(fc)
+        elif text == " PAGE ":
+            it = OxmlElement("w:instrText")
+            it.set(qn("xml:space"), "preserve")
+            it.text = text
+            r._r.append(it)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            r._r.append(t)
+    run(" —")
+
+
+def styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    style_font(normal, FANGSONG, BODY_PT)
+    para_format(normal, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent=INDENT_2)
+    # first-line indent in characters, so it stays two characters whatever the font
+    ind = normal.element.get_or_add_pPr().find(qn("w:ind"))
+    ind.set(qn("w:firstLineChars"), "200")
+
+    s = add_style(doc, "公文标题")
+    style_font(s, XIAOBIAOSONG, TITLE_PT)
+    para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0), exact=False)
+    s.paragraph_format.line_spacing = Pt(36)
+    s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
+    s = add_style(doc, "发文机关标志")
+    style_font(s, XIAOBIAOSONG, 36, color=RED)
+    para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0), exact=False)
+    s.paragraph_format.line_spacing = Pt(58)
+    s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
+    s = add_style(doc, "发文字号")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0))
+    border(s.element.get_or_add_pPr(), "bottom", 12, "E60012")  # 红色分隔线
+
+    for name, family in (("一级标题", HEITI), ("二级标题", KAITI), ("三级标题", FANGSONG)):
+        s = add_style(doc, name)
+        style_font(s, family, BODY_PT)
+        para_format(s, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent=INDENT_2)
+        s.paragraph_format.keep_with_next = True
+
+    s = add_style(doc, "主送机关")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+
+    s = add_style(doc, "附件说明")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+    s.paragraph_format.left_indent = INDENT_2
+
+    s = add_style(doc, "附件说明续")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+    s.paragraph_format.left_indent = Pt(5 * BODY_PT)  # under the first title, after 「附件：」
+
+    s = add_style(doc, "署名")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.RIGHT, first_indent=Pt(0))
+    s.paragraph_format.right_indent = Pt(4 * BODY_PT)
+
+    s = add_style(doc, "成文日期")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.RIGHT, first_indent=Pt(0))
+    s.paragraph_format.right_indent = Pt(4 * BODY_PT)
+
+    for name, top, bottom in (("版记抄送", 8, 6), ("版记印发", 0, 8)):
+        s = add_style(doc, name)
+        style_font(s, FANGSONG, NOTE_PT)
+        para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+        s.paragraph_format.left_indent = Pt(NOTE_PT)
+        s.paragraph_format.right_indent = Pt(NOTE_PT)
+        ppr = s.element.get_or_add_pPr()
+        if top:
+            border(ppr, "top", top)
+        border(ppr, "bottom", bottom)
+        if name == "版记印发":
+            s.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(2 * NOTE_PT),
+                                                      alignment=2)  # right tab
+
+
+def p(doc, text: str = "", style: str = "Normal", runs: list[tuple[str, str]] | None = None):
+    para = doc.add_paragraph(style=style)
+    if runs:
+        for chunk, family in runs:
+            r = para.add_run(chunk)
+            set_fonts(r._r, family)
+    elif text:
+        para.add_run(text)
+    return para
+
+
+def head(doc) -> None:
+    """版头 (发文机关标志, 发文字号, 红色分隔线), 标题 and 主送机关."""
+    p(doc, "{{ issuer }}文件", "发文机关标志")
+    p(doc, "", "主送机关")
+    p(doc, "{{ doc_number }}", "发文字号")
+    p(doc, "", "主送机关")
+    p(doc, "{{ title }}", "公文标题")
+    p(doc, "", "主送机关")
+    p(doc, "{{ addressee }}：", "主送机关")
+
+
+def tail(doc) -> None:
+    """附件说明, 署名, 成文日期, 联系人 and 版记."""
+    p(doc, "{%p if attachments %}")
+    p(doc, "", "主送机关")
+    p(doc, "{%p for a in attachments %}")
+    p(doc, "{% if loop.first %}附件：{% endif %}{{ loop.index }}.{{ a }}",
+      "附件说明")
+    p(doc, "{%p endfor %}")
+    p(doc, "{%p endif %}")
+    p(doc, "", "主送机关")
+    p(doc, "", "主送机关")
+    p(doc, "{{ signature }}", "署名")
+    p(doc, "{{ date_cn }}", "成文日期")
+    p(doc, "{%p if copy_to %}")
+    p(doc, "", "主送机关")
+    p(doc, "抄送：{{ copy_to|join('，') }}。", "版记抄送")
+    p(doc, "{%p endif %}")
+    p(doc, "{{ printed_by }}\t{{ print_date_cn }}印发", "版记印发")
+
+
+def numbered(doc, var: str, style="Normal") -> None:
+    p(doc, f"{{%p for item in {var} %}}")
+    p(doc, "{{ loop.index }}.{{ item }}", style)
+    p(doc, "{%p endfor %}")
+
+
+def section(doc, key: str, body) -> None:
+    """An optional 一级 section: its heading number comes from the context (heads.KEY)."""
+    p(doc, f"{{%p if heads.{key} %}}")
+    p(doc, f"{{{{ heads.{key} }}}}", "一级标题")
+    body()
+    p(doc, "{%p endif %}")
+
+
+def plan(doc) -> None:
+    head(doc)
+    p(doc, "{{ basis }}")
+    section(doc, "guiding_ideology", lambda: p(doc, "{{ guiding_ideology }}"))
+    section(doc, "key_problems", lambda: numbered(doc, "key_problems"))
+    section(doc, "measures", lambda: numbered(doc, "measures"))
+
+    def steps():
+        p(doc, "{%p for step in steps %}")
+        p(doc, "（{{ cn(loop.index) }}）{{ step.name }}{% if step.period %}（{{ step.period }}）"
+               "{% endif %}", "二级标题")
+        p(doc, "{%p for task in step.tasks %}")
+        p(doc, "{{ loop.index }}.{{ task }}")
+        p(doc, "{%p endfor %}")
+        p(doc, "{%p endfor %}")
+
+    section(doc, "steps", steps)
+
+    def requirements():
+        p(doc, "{%p for r in requirements %}")
+        p(doc, runs=[("（{{ cn(loop.index) }}）{{ r.heading }}。", KAITI),
+                     ("{{ r.text }}", FANGSONG)])
+        p(doc, "{%p endfor %}")
+
+    section(doc, "requirements", requirements)
+    section(doc, "contact", lambda: p(doc, "单位明确{{ contact.name }}同志负责民主评议信息的收集撰写，"
+                                           "及时向{{ addressee }}反馈{% if contact.phone %}"
+                                           "（联系电话：{{ contact.phone }}）{% endif %}。"))
+    tail(doc)
+
+
+def commitment(doc) -> None:
+    head(doc)
+    p(doc, "{{ preamble }}")
+    p(doc, "{%p for item in items %}")
+    p(doc, "{{ cn(loop.index) }}、{{ item.content }}", "一级标题")
+    p(doc, "量化目标：{{ item.target }}。完成时限：{{ item.deadline_cn }}前。"
+           "{% if item.responsible %}责任科室：{{ item.responsible }}。{% endif %}")
+    p(doc, "{%p endfor %}")
+    p(doc, "{%p if supervision %}")
+    p(doc, "{{ cn(items|length + 1) }}、监督举报", "一级标题")
+    p(doc, "{% if supervision.phone %}举报电话：{{ supervision.phone }}。{% endif %}"
+           "{% if supervision.mailbox %}举报箱设在{{ supervision.mailbox }}。{% endif %}"
+           "{% if supervision.supervisors %}民主评议监督员：{{ supervision.supervisors|join('、') }}。"
+           "{% endif %}")
+    p(doc, "{%p endif %}")
+    p(doc, "{%p if closing %}")
+    p(doc, "{{ closing }}")
+    p(doc, "{%p endif %}")
+    tail(doc)
+
+
+def summary(doc) -> None:
+    head(doc)
+    p(doc, "{{ overview }}")
+    p(doc, "{{ heads.fulfilments }}", "一级标题")
+    p(doc, "{%p for f in fulfilments %}")
+    p(doc, "（{{ cn(loop.index) }}）{{ f.commitment }}（{{ f.status }}）", "二级标题")
+    p(doc, "{{ f.result }}")
+    p(doc, "{%p endfor %}")
+    section(doc, "achievements", lambda: numbered(doc, "achievements"))
+    section(doc, "problems", lambda: numbered(doc, "problems"))
+    section(doc, "next_steps", lambda: numbered(doc, "next_steps"))
+    tail(doc)
+
+
+def build(kind: str, body, out: Path) -> Path:
+    doc = Document()
+    doc.core_properties.title = ""
+    doc.core_properties.author = "docgen"
+    doc.core_properties.comments = f"docgen {kind} template, GB/T 9704-2012"
+    setup_page(doc)
+    styles(doc)
+    # python-docx's default document starts with no paragraphs; remove stray empties if any
+    body(doc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
+def main(argv=None) -> int:
+    out_dir = Path(argv[0]) if argv else ROOT / "templates"
+    for kind, body in (("plan", plan), ("commitment", commitment), ("summary", summary)):
+        print(build(kind, body, out_dir / f"{kind}.docx"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
