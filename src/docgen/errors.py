@@ -36,7 +36,9 @@ class DocgenError(Exception):
         self.details = list(details or [])
 
     def lines(self) -> list[str]:
-        """The message, then one line per collected detail."""
+        """The message, then one line per collected detail; a lone detail is the message."""
+        if len(self.details) == 1:
+            return [str(self.details[0])]
         return [self.message, *(str(d) for d in self.details)]
 
 

@@ -59,7 +59,8 @@ def context(form: Form) -> dict:
     data["year"] = form.year
     data["cn"] = cn
     present = [(key, title) for key, title in SECTION_TITLES[form.type] if data.get(key)]
-    data["heads"] = {key: f"{cn(i)}、{title}" for i, (key, title) in enumerate(present, 1)}
+    data["heads"] = dict.fromkeys((key for key, _ in SECTION_TITLES[form.type]), "")
+    data["heads"].update({key: f"{cn(i)}、{title}" for i, (key, title) in enumerate(present, 1)})
     for item in data.get("items", []):
         item["deadline_cn"] = format_cn(item["deadline"])
     return data

@@ -82,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     except DocgenError as e:
         if verbose:
             raise
-        for line in e.lines():
-            click.echo(f"docgen: {line}" if line == e.message else f"  {line}", err=True)
+        first, *rest = e.lines()
+        click.echo(f"docgen: {first}", err=True)
+        for line in rest:
+            click.echo(f"  {line}", err=True)
         return int(e.exit_code)
     except click.exceptions.Abort:
         click.echo("docgen: interrupted", err=True)

@@ -1,0 +1,100 @@
+"""The command line as a whole: documented commands, fast help, clean errors, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from docgen.cli import COMMANDS, cli
+from docgen.errors import ExitCode
+from tests.conftest import EXAMPLES, ROOT, tree
+
+
+def all_commands():
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        cmd = cli.get_command(ctx, name)
+        if cmd is None:
+            continue
+        yield name, cmd
+        if isinstance(cmd, click.Group):
+            for sub in cmd.commands.values():
+                yield f"{name} {sub.name}", sub
+
+
+def test_every_command_is_registered_and_documented_with_an_example():
+    seen = dict(all_commands())
+    assert {"form", "form new", "form check", "form schema", "template check",
+            "generate"} <= set(seen)
+    for name, cmd in seen.items():
+        assert cmd.help and "Example:" in cmd.help, f"`docgen {name}` has no example in its help"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in seen:
+        assert f"docgen {name}" in readme, f"README.md does not document `docgen {name}`"
+
+
+def test_help_is_fast_and_imports_nothing_heavy():
+    code = ("import sys; from docgen.cli import main; rc = main(['--help']); "
+            "heavy = [m for m in ('docx', 'docxtpl', 'pydantic', 'whoosh', 'jieba', 'pikepdf', "
+            "'pypdf', 'reportlab', 'ruamel', 'bagit', 'openpyxl') if m in sys.modules]; "
+            "print(heavy); sys.exit(rc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("[]"), out.stdout
+
+
+def test_cli_shim_does_what_the_console_script_does(tmp_path):
+    shim = subprocess.run([sys.executable, str(ROOT / "cli.py"), "form", "check",
+                           EXAMPLES / "plan.yaml"], capture_output=True, text=True)
+    assert shim.returncode == 0 and "ok (plan" in shim.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("type: nonsense\n")
+    shim = subprocess.run([sys.executable, str(ROOT / "cli.py"), "form", "check", bad],
+                          capture_output=True, text=True)
+    assert shim.returncode == ExitCode.bad_form
+    assert shim.stderr.startswith(f"docgen: {bad}:1: type: 'nonsense' is not a form type")
+    assert "Traceback" not in shim.stderr
+
+
+def test_generate_writes_every_example(tmp_path, docgen):
+    code, out, err = docgen("generate", *sorted(EXAMPLES.glob("*.yaml")), "-o", tmp_path)
+    assert code == 0, err
+    assert out.split() == [str(tmp_path / f"{k}.docx") for k in ("commitment", "plan", "summary")]
+
+
+def test_generate_is_all_or_nothing(examples, tmp_path, docgen):
+    (examples / "broken.yaml").write_text("type: summary\nunit: 区建设局\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, err = docgen("generate", examples / "plan.yaml", examples / "broken.yaml",
+                            "-o", out_dir)
+    assert code == ExitCode.bad_form
+    assert "nothing was written" in err and "broken.yaml: addressee: is required" in err
+    assert out == "" and not out_dir.exists()
+
+
+def test_generate_refuses_two_forms_to_one_name(examples, tmp_path, docgen):
+    (examples / "sub").mkdir()
+    (examples / "sub" / "plan.yaml").write_bytes((examples / "plan.yaml").read_bytes())
+    before = tree(tmp_path)
+    code, out, err = docgen("generate", examples / "plan.yaml", examples / "sub" / "plan.yaml",
+                            "-o", tmp_path)
+    assert code == ExitCode.bad_input and "would both be written to" in err
+    assert tree(tmp_path) == before
+
+
+def test_verbose_shows_the_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("type: plan\n")
+    quiet = subprocess.run([sys.executable, str(ROOT / "cli.py"), "form", "check", bad],
+                           capture_output=True, text=True)
+    loud = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--verbose", "form", "check",
+                           bad], capture_output=True, text=True)
+    assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr
+    assert quiet.returncode == ExitCode.bad_form and loud.returncode != 0
+
+
+def test_usage_errors_exit_2(docgen):
+    code, out, err = docgen("form", "new", "memo")
+    assert code == ExitCode.usage and "Invalid value" in err
