@@ -30,6 +30,8 @@ SECTION_TITLES = {
 }
 # names a template may use besides the form's own fields
 DERIVED = {"date_cn", "print_date_cn", "heads", "cn", "kind", "year", "loop"}
+# fields that belong to the filing, not to the printed page
+NOT_PRINTED = {"type", "unit", "unit_code", "classification", "retention"}
 
 
 def cn(n: int) -> str:
@@ -177,13 +179,7 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
                           f"{e.message} — fix the tag: {{{{ name }}}}, {{% if … %}}…{{% endif %}}")
     fields = set(FORM_TYPES[form_type].model_fields)
     unknown = sorted(used - fields - DERIVED)
-    shown = used | ({"title"} if "title" in used else set())
-    unused = sorted(f for f in fields - shown
-                    if f not in {"type", "unit_code", "classification", "retention", "unit"}
-                    and not _used_indirectly(f, used))
+    shown = used | {name[: -len("_cn")] for name in used if name.endswith("_cn")}
+    unused = sorted(fields - shown - NOT_PRINTED)
     return TemplateReport(template, form_type, errors, unknown, unused)
 
-
-def _used_indirectly(field: str, used: set[str]) -> bool:
-    """Fields shown through a derived name (date → date_cn, sections → heads)."""
-    return (f"{field}_cn" in used) or (field in {"date", "print_date"} and f"{field}_cn" in used)
