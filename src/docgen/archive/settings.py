@@ -1,0 +1,201 @@
+"""The archive's settings file: 全宗, units and their codes, filing office, campaign calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.archive.numbering import CODE
+from docgen.errors import ArchiveError
+
+SETTINGS_NAME = "docgen-archive.json"
+FORMAT = "docgen-archive/1"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One filing the campaign calendar requires (from the seed's 实施方案)."""
+
+    key: str
+    stage: str  # 阶段, e.g. 部署动员
+    kind: str  # 文种 filed at this step
+    type: str  # form type, or 'other' for imported documents
+    kinds: tuple[str, ...]  # 文种 that satisfy the step
+    due: tuple[int, int, int]  # (years after the campaign year, month, day)
+    start: tuple[int, int, int] | None = None  # opening of a window, e.g. 践诺公示 09-01..10-31
+    note: str = ""
+
+
+# The seed's defaults (DOMAIN.md). Its blanks (承诺书, 测评考核) get a stand-in date, marked so.
+STEPS: tuple[Step, ...] = (
+    Step("plan", "部署动员", "工作方案", "plan", ("工作方案",), (0, 4, 20)),
+    Step("opinions", "查找问题", "征求意见汇总", "other", ("征求意见汇总",), (0, 4, 20),
+         note="with the plan"),
+    Step("commitment", "公开承诺", "承诺书", "commitment", ("承诺书",), (0, 5, 31),
+         note="blank in the seed; set it with `docgen init --update --deadline`"),
+    Step("hearing", "听证", "听证会纪要", "other", ("听证会纪要", "听证会通知"), (0, 6, 30),
+         start=(0, 5, 1)),
+    Step("fulfilment", "践诺公示", "践诺情况报告", "other", ("践诺情况报告",), (0, 10, 31),
+         start=(0, 9, 1)),
+    Step("assessment", "测评考核", "测评结果", "other", ("测评结果",), (0, 11, 30),
+         note="blank in the seed; set it with `docgen init --update --deadline`"),
+    Step("summary", "信息反馈", "年度工作总结", "summary", ("年度工作总结",), (0, 12, 5),
+         start=(0, 12, 1)),
+    Step("results", "公布结果", "评议结果", "other", ("评议结果",), (1, 3, 31), start=(1, 1, 1)),
+)
+STEP_KEYS = tuple(s.key for s in STEPS)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A step of one campaign year, with its dates resolved."""
+
+    step: Step
+    year: int
+    due: dt.date
+    start: dt.date | None
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # 单位名称, e.g. 区建设局规划处
+    code: str  # 机构（问题）代码, e.g. GHC
+
+
+@dataclass(frozen=True)
+class Settings:
+    fonds_code: str  # 全宗号
+    fonds_name: str  # 立档单位名称
+    units: tuple[Unit, ...]
+    filing_office: str = "局监察科"
+    # {"2011": {"commitment": {"due": "2011-05-20", "start": null}}}
+    overrides: dict = field(default_factory=dict)
+
+    def unit_code(self, name: str) -> str | None:
+        return next((u.code for u in self.units if u.name == name), None)
+
+    def unit_name(self, code: str) -> str | None:
+        return next((u.name for u in self.units if u.code == code), None)
+
+    def calendar(self, year: int) -> list[Deadline]:
+        """The filings campaign `year` requires, with this archive's dates."""
+        out = []
+        changed = self.overrides.get(str(year), {})
+        for s in STEPS:
+            due = dt.date(year + s.due[0], s.due[1], s.due[2])
+            start = dt.date(year + s.start[0], s.start[1], s.start[2]) if s.start else None
+            if s.key in changed:
+                c = changed[s.key]
+                due = dt.date.fromisoformat(c["due"]) if c.get("due") else due
+                start = dt.date.fromisoformat(c["start"]) if c.get("start") else start
+            out.append(Deadline(s, year, due, start if start is None or start <= due else None))
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "format": FORMAT,
+            "fonds_code": self.fonds_code,
+            "fonds_name": self.fonds_name,
+            "filing_office": self.filing_office,
+            "units": [{"name": u.name, "code": u.code} for u in self.units],
+            "calendar": self.overrides,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, where: str) -> Settings:
+        try:
+            if data.get("format") != FORMAT:
+                raise ValueError(f"format is {data.get('format')!r}, expected {FORMAT!r}")
+            units = tuple(Unit(u["name"], u["code"]) for u in data["units"])
+            s = cls(data["fonds_code"], data["fonds_name"], units, data["filing_office"],
+                    dict(data.get("calendar") or {}))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ArchiveError(f"{where}: the settings are damaged ({e})",
+                               ["restore docgen-archive.json from a backup; its digest is in "
+                                "audit.jsonl"]) from None
+        problems = check(s)
+        if problems:
+            raise ArchiveError(f"{where}: {problems[0]}")
+        return s
+
+
+def check(s: Settings) -> list[str]:
+    """Every wrong value in the settings, as messages a clerk can act on."""
+    found = []
+    if not CODE.match(s.fonds_code or ""):
+        found.append(f"全宗号 {s.fonds_code!r} must be 1-10 capital letters or digits, e.g. Z109")
+    if not (s.fonds_name or "").strip():
+        found.append("立档单位名称 (fonds name) is empty — give the unit that keeps the archive")
+    seen_codes, seen_names = set(), set()
+    for u in s.units:
+        if not CODE.match(u.code or ""):
+            found.append(f"unit {u.name!r}: code {u.code!r} must be 1-10 capital letters or "
+                         "digits, e.g. GHC")
+        if not (u.name or "").strip():
+            found.append(f"unit code {u.code!r} has no name")
+        if u.code in seen_codes:
+            found.append(f"unit code {u.code!r} is given twice — each unit needs its own code")
+        if u.name in seen_names:
+            found.append(f"unit {u.name!r} is given twice")
+        seen_codes.add(u.code)
+        seen_names.add(u.name)
+    for year, steps in s.overrides.items():
+        if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
+            found.append(f"calendar year {year!r} is not a four-digit year")
+            continue
+        for key, c in steps.items():
+            if key not in STEP_KEYS:
+                found.append(f"calendar {year}: {key!r} is not a step; use one of "
+                             f"{', '.join(STEP_KEYS)}")
+                continue
+            for part in ("due", "start"):
+                if c.get(part):
+                    try:
+                        dt.date.fromisoformat(c[part])
+                    except (TypeError, ValueError):
+                        found.append(f"calendar {year} {key}.{part}: {c[part]!r} is not a date "
+                                     "(YYYY-MM-DD)")
+    return found
+
+
+def load(root: Path) -> Settings:
+    path = root / SETTINGS_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArchiveError(f"{root}: not an archive (no {SETTINGS_NAME})",
+                           ["create one with `docgen init " + str(root) + "`, or point "
+                            "--archive / DOCGEN_ARCHIVE at an existing archive"]) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ArchiveError(f"{path}: cannot read the settings ({e})",
+                           ["restore it from a backup"]) from None
+    return Settings.from_json(data, str(path))
+
+
+def encode(s: Settings) -> bytes:
+    return (json.dumps(s.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file by temp + fsync + rename, so readers see the old or the new, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,164 @@
+"""归档章: the filing stamp on a PDF's first page (DA/T 22-2015), drawn with an embedded font.
+
+Six cells, red, about 45 × 16 mm, top centre, in the band above GB/T 9704's 37 mm top margin:
+
+    全宗号       | 年度     | 件号
+    机构（问题）  | 保管期限 | 页数
+
+The overlay is made by reportlab with a TrueType CJK font that it subsets and embeds (a CFF
+font such as FandolSong cannot be embedded by reportlab, and an unembedded STSong-Light would
+break PDF/A), then merged into the page with pikepdf, which keeps the PDF/A metadata untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.errors import ArchiveError
+
+MM = 72 / 25.4
+WIDTH_MM, HEIGHT_MM = 45, 16
+TOP_MM = 8  # from the page's top edge: the stamp sits 8-24 mm, well clear of the 37 mm margin
+RED = (0.8, 0.0, 0.0)
+FONT_NAME = "DocgenStampSong"
+# TrueType-outline CJK fonts (reportlab embeds only these), most likely first
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",  # AR PL SungtiL GB (宋体)
+    "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",  # AR PL KaitiM GB (楷体)
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+RETENTION_SHORT = {"Y": "永久", "D30": "30年", "D10": "10年"}
+
+
+@dataclass(frozen=True)
+class StampCells:
+    fonds: str  # 全宗号
+    year: int  # 年度
+    item: int  # 件号
+    unit_code: str  # 机构（问题）
+    retention_code: str  # 保管期限
+    pages: int  # 页数
+
+    def rows(self) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+        return ((self.fonds, str(self.year), f"{self.item:04d}"),
+                (self.unit_code, RETENTION_SHORT.get(self.retention_code, self.retention_code),
+                 str(self.pages)))
+
+
+@functools.cache
+def font_path() -> str:
+    """The first TrueType CJK font found; ArchiveError with the package to install if none."""
+    for p in FONT_CANDIDATES:
+        if Path(p).is_file():
+            return p
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh:fontformat=TrueType", "file"],
+                             capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    for line in sorted(out.splitlines()):
+        p = line.split(":")[0].strip()
+        if p.endswith((".ttf", ".ttc")):
+            return p
+    raise ArchiveError("no TrueType Chinese font to draw the 归档章 with",
+                       ["install one: apt-get install fonts-arphic-gbsn00lp"])
+
+
+@functools.cache
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(FONT_NAME, font_path()))
+    return FONT_NAME
+
+
+def overlay(width: float, height: float, cells: StampCells) -> bytes:
+    """A one-page PDF of the page's size holding only the stamp."""
+    from reportlab.pdfgen import canvas
+
+    font = _register_font()
+    buf = io.BytesIO()
+    # initialFontName: otherwise reportlab lists an unembedded Helvetica in the resources
+    c = canvas.Canvas(buf, pagesize=(width, height), initialFontName=font, initialFontSize=9,
+                      pageCompression=1, invariant=1)
+    w, h = WIDTH_MM * MM, HEIGHT_MM * MM
+    x, y = (width - w) / 2, height - TOP_MM * MM - h
+    c.setStrokeColorRGB(*RED)
+    c.setFillColorRGB(*RED)
+    c.setLineWidth(0.8)
+    c.rect(x, y, w, h)
+    c.line(x, y + h / 2, x + w, y + h / 2)
+    for i in (1, 2):
+        c.line(x + i * w / 3, y, x + i * w / 3, y + h)
+    for r, row in enumerate(cells.rows()):
+        for i, text in enumerate(row):
+            size = 9.0
+            while size > 5 and c.stringWidth(text, font, size) > w / 3 - 4:
+                size -= 0.5
+            c.setFont(font, size)
+            c.drawCentredString(x + (i + 0.5) * w / 3, y + h - (r + 0.5) * h / 2 - size * 0.35,
+                                text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def page_count(pdf: Path) -> int:
+    import pikepdf
+
+    try:
+        with pikepdf.open(pdf) as doc:
+            return len(doc.pages)
+    except pikepdf.PdfError as e:
+        raise ArchiveError(f"{pdf}: cannot open the PDF ({e})",
+                           ["convert the document again; the file is damaged"]) from None
+
+
+def stamp(src: Path, dst: Path, cells_for_pages) -> int:
+    """Write `src` with the 归档章 on page 1 to `dst`; return the page count.
+
+    `cells_for_pages(pages) -> StampCells`, since 页数 is part of the stamp.
+    """
+    import pikepdf
+
+    try:
+        doc = pikepdf.open(src)
+    except pikepdf.PdfError as e:
+        raise ArchiveError(f"{src}: cannot open the PDF to stamp it ({e})",
+                           ["convert the document again; the file is damaged"]) from None
+    with doc:
+        if len(doc.pages) == 0:
+            raise ArchiveError(f"{src}: the PDF has no pages", ["convert the document again"])
+        pages = len(doc.pages)
+        first = doc.pages[0]
+        box = first.mediabox
+        width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+        with pikepdf.open(io.BytesIO(overlay(width, height, cells_for_pages(pages)))) as ov:
+            first.add_overlay(ov.pages[0], pikepdf.Rectangle(*(float(v) for v in box)))
+        # keep the file's own structure: no object streams added, XMP left as it is
+        doc.save(dst, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                 compress_streams=True, fix_metadata_version=False)
+    return pages
+
+
+PDFA_MARKERS = (b"pdfaid:part", b"http://www.aiim.org/pdfa/ns/id/")
+
+
+def pdfa_part(pdf: Path) -> str | None:
+    """The PDF/A part and conformance from the XMP (e.g. '2B'), or None when it is not PDF/A."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(pdf) as doc:
+            meta = doc.open_metadata()
+            part = meta.get("pdfaid:part")
+            conf = meta.get("pdfaid:conformance") or ""
+    except pikepdf.PdfError:
+        return None
+    return f"{part}{conf.upper()}" if part else None

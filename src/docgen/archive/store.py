@@ -1,0 +1,562 @@
+"""Filing: the Archive, its lock, and transactions that a SIGKILL cannot leave half done.
+
+A change is built in `.tmp/<txn>/` (new 件 folders, replacement record.json files, and last a
+plan `txn.json`), fsynced, then committed by appending its audit entry, then moved into place.
+Whoever next takes the lock finishes a committed change (its entry is the log's last) or
+deletes an uncommitted one. So a 件 is on disk complete or not at all, an audit entry always
+has its record, and the 件号 — counted from the folders on disk — never skips.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.archive import audit, digests, numbering, records, settings as settings_mod
+from docgen.archive.records import RECORD_NAME, Record
+from docgen.archive.settings import Settings, Unit, fsync_dir, write_atomic
+from docgen.dates import format_compact, parse_date
+from docgen.errors import ArchiveError, BadInput
+from docgen.models import CLASSIFICATIONS, DOCUMENT_KINDS, RETENTION_CODES
+
+RECORDS, INDEX, TMP, LOCK = "records", "index", ".tmp", ".lock"
+README = "README.md"
+READ_ONLY = 0o444
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).astimezone()
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a new 件 is, before it has a number."""
+
+    type: str
+    kind: str
+    title: str
+    date: dt.date
+    unit: str
+    unit_code: str
+    doc_number: str | None
+    responsible: str
+    classification: str
+    retention: str
+    campaign_year: int
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+class Archive:
+    """An archive on disk: `Archive(root)` opens it (ArchiveError when root is not one)."""
+
+    def __init__(self, root: str | Path, *, clock=None):
+        self.root = Path(root)
+        self.clock = clock or _now
+        if not self.root.is_dir():
+            raise ArchiveError(f"{self.root}: no archive there (the folder does not exist)",
+                               [f"create one with `docgen init {self.root}`, or point --archive "
+                                "/ DOCGEN_ARCHIVE at an existing archive"])
+        self.settings: Settings = settings_mod.load(self.root)
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.root)!r})"
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def audit_path(self) -> Path:
+        return self.root / audit.AUDIT_NAME
+
+    def audit_entries(self):
+        """Every audit entry in order (unparsable lines are skipped; verify names them)."""
+        for _, entry, _ in audit.read(self.audit_path):
+            if entry is not None:
+                yield entry
+
+    def record_dirs(self, year: int | None = None) -> list[tuple[numbering.FilingNumber, Path]]:
+        """(档号, folder) of every 件 folder on disk, in 档号 order."""
+        base = self.root / RECORDS
+        years = [base / str(year)] if year is not None else sorted(base.iterdir()) \
+            if base.is_dir() else []
+        out = []
+        for ydir in years:
+            if not ydir.is_dir():
+                continue
+            for d in ydir.iterdir():
+                try:
+                    out.append((numbering.parse(d.name), d))
+                except ValueError:
+                    continue
+        return sorted(out)
+
+    def records(self, year: int | None = None):
+        """Every 件 in 档号 order, all statuses."""
+        for _, folder in self.record_dirs(year):
+            yield self._load(folder)
+
+    def record(self, filing_number: str) -> Record:
+        try:
+            folder = records.folder_for(self.root, filing_number)
+        except ValueError as e:
+            raise BadInput(str(e)) from None
+        if not (folder / RECORD_NAME).is_file():
+            raise ArchiveError(f"no 件 {filing_number} in {self.root}",
+                               ["check the 档号; `docgen status` lists what is filed"])
+        return self._load(folder)
+
+    def _load(self, folder: Path) -> Record:
+        try:
+            return records.load(folder)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ArchiveError(f"{folder / RECORD_NAME}: cannot read the record ({e})",
+                               ["run `docgen verify` for the full picture"]) from None
+
+    def verify(self, year: int | None = None, *, deep: bool = False):
+        """四性检测: a VerifyReport listing every problem (finishes a killed filing first)."""
+        from docgen.archive.verify import verify
+
+        try:
+            lock = self._locked()
+            recovered = lock.__enter__()
+        except OSError:  # a read-only copy of an archive: check it as it is
+            lock, recovered = None, []
+        try:
+            report = verify(self, year, deep=deep)
+            report.recovered = list(recovered or [])
+            return report
+        finally:
+            if lock is not None:
+                lock.__exit__(None, None, None)
+
+    def verify_or_raise(self, year: int | None = None, *, deep: bool = False):
+        """Like verify(), but raise VerifyFailed (exit 8) listing every problem."""
+        report = self.verify(year, deep=deep)
+        report.raise_if_failed()
+        return report
+
+    def status(self, year: int | None = None, *, unit: str | None = None, today=None):
+        """What the campaign calendar requires of each unit in `year`, and its state."""
+        from docgen.archive.status import status
+
+        return status(self, year, unit=unit, today=today)
+
+    # --- filing --------------------------------------------------------------------------
+    def file_form(self, form, form_path: Path, docx: Path, pdf: Path, *, by: str | None = None,
+                  supersedes: str | None = None) -> Record:
+        """File a rendered and converted form: the .docx, its PDF/A (stamped) and the form."""
+        sources = {"original": Path(docx), "pdf": Path(pdf), "form": Path(form_path)}
+        _check_sources(sources)
+        unit_code = self._unit_code(form.unit, form.unit_code)
+        spec = _Spec(form.type, form.kind, form.display_title, form.date, form.unit, unit_code,
+                     form.doc_number, form.issuer, form.classification, form.retention,
+                     form.year)
+        return self._file(spec, sources, by=by, supersedes=supersedes)
+
+    def file_import(self, path: Path, *, type: str, title: str, date, unit: str | None = None,
+                    unit_code: str | None = None, doc_number: str | None = None,
+                    retention: str = "定期30年", classification: str = "公开",
+                    pdf: Path | None = None, kind: str | None = None,
+                    responsible: str | None = None, campaign_year: int | None = None,
+                    by: str | None = None, supersedes: str | None = None) -> Record:
+        """File a document docgen did not make (a received notice, a scan, a .docx)."""
+        path = Path(path)
+        problems = []
+        if type not in records.TYPES:
+            problems.append(f"type {type!r} is not one of {', '.join(records.TYPES)}")
+        if not (title or "").strip():
+            problems.append("the title (题名) is empty — give --title")
+        try:
+            date = parse_date(date)
+        except ValueError as e:
+            problems.append(f"date: {e}")
+        if retention not in RETENTION_CODES:
+            problems.append(f"retention {retention!r} is not a 保管期限; use one of "
+                            f"{', '.join(RETENTION_CODES)}")
+        if classification not in CLASSIFICATIONS:
+            problems.append(f"classification {classification!r} is not a 密级; use one of "
+                            f"{', '.join(CLASSIFICATIONS)}")
+        if campaign_year is not None and not 1000 <= int(campaign_year) <= 9999:
+            problems.append(f"campaign year {campaign_year!r} is not a four-digit year")
+        if problems:
+            raise BadInput(f"cannot import {path}: {problems[0]}", problems[1:])
+        if unit is None:
+            if len(self.settings.units) != 1:
+                raise BadInput(f"cannot import {path}: say which unit files it (--unit)",
+                               [f"units in the settings: "
+                                f"{', '.join(u.name for u in self.settings.units) or 'none'}"])
+            unit = self.settings.units[0].name
+        code = self._unit_code(unit, unit_code)
+        sources = {"original": path}
+        if pdf is not None:
+            sources["pdf"] = Path(pdf)
+        elif path.suffix.lower() == ".pdf":
+            sources["pdf"] = path
+        _check_sources(sources)
+        kind = (kind or "").strip() or DOCUMENT_KINDS.get(type, "其他")
+        spec = _Spec(type, kind, title.strip(), date, unit, code,
+                     (doc_number or "").strip() or None, (responsible or "").strip() or unit,
+                     classification, retention, int(campaign_year or date.year))
+        return self._file(spec, sources, by=by, supersedes=supersedes)
+
+    def withdraw(self, filing_number: str, *, reason: str, by: str | None = None) -> Record:
+        """Mark a 件 withdrawn (撤回); nothing is deleted."""
+        if not (reason or "").strip():
+            raise BadInput(f"withdrawing {filing_number}: give the reason (--reason)")
+        with self._locked():
+            old = self.record(filing_number)
+            if old.status != "filed":
+                raise ArchiveError(f"{filing_number} is {old.status}, only a filed 件 can be "
+                                   "withdrawn")
+            who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
+            meta = dict(old.metadata)
+            meta["status"] = "withdrawn"
+            meta["业务行为"] = [*meta["业务行为"],
+                            {"行为": "撤回", "行为时间": when, "机构人员名称": who,
+                             "说明": reason.strip()}]
+            txn = _Txn(self)
+            txn.update(old, meta)
+            txn.commit({"action": "withdraw", "by": who, "time": when,
+                        "filing_number": filing_number, "reason": reason.strip()})
+            rec = self.record(filing_number)
+            rec.notices.extend(self._index([rec]))
+            return rec
+
+    def update_settings(self, *, units: list[tuple[str, str]] = (),
+                        deadlines: dict[tuple[int, str], dict] | None = None,
+                        filing_office: str | None = None, by: str | None = None) -> Settings:
+        """Add units, change calendar dates (year, step) -> {"due": date, "start": date}."""
+        with self._locked():
+            s = settings_mod.load(self.root)
+            known = {u.name: u for u in s.units}
+            new_units = list(s.units)
+            for name, code in units:
+                if name in known and known[name].code != code:
+                    raise BadInput(f"unit {name!r} already has code {known[name].code}; a code "
+                                   "in filed 档号 cannot change")
+                if name not in known:
+                    new_units.append(Unit(name, code))
+            overrides = json.loads(json.dumps(s.overrides))
+            for (year, step), change in (deadlines or {}).items():
+                slot = overrides.setdefault(str(year), {}).setdefault(step, {})
+                for part in ("due", "start"):
+                    if change.get(part) is not None:
+                        slot[part] = _iso(change[part], f"{year} {step}.{part}")
+            new = Settings(s.fonds_code, s.fonds_name, tuple(new_units),
+                           filing_office or s.filing_office, overrides)
+            problems = settings_mod.check(new)
+            if problems:
+                raise BadInput(f"settings not changed: {problems[0]}", problems[1:])
+            data = settings_mod.encode(new)
+            write_atomic(self.root / settings_mod.SETTINGS_NAME, data)
+            audit.append(self.audit_path, {
+                "action": "settings", "by": audit.who(by),
+                "time": self.clock().isoformat(timespec="seconds"),
+                "settings_sm3": digests.sm3(data).hexdigest()})
+            self.settings = new
+            return new
+
+    # --- machinery -----------------------------------------------------------------------
+    def _unit_code(self, unit: str, unit_code: str | None) -> str:
+        known = self.settings.unit_code(unit)
+        if unit_code:
+            if not numbering.CODE.match(unit_code):
+                raise BadInput(f"unit code {unit_code!r} must be 1-10 capital letters or digits, "
+                               "e.g. GHC")
+            if known and known != unit_code:
+                raise ArchiveError(f"unit {unit!r} has code {known} in the archive's settings, "
+                                   f"not {unit_code}", ["correct unit_code or the unit's name"])
+            owner = self.settings.unit_name(unit_code)
+            if owner and owner != unit:
+                raise ArchiveError(f"unit code {unit_code} belongs to {owner!r} in the "
+                                   f"archive's settings, not {unit!r}")
+            return unit_code
+        if known:
+            return known
+        raise ArchiveError(
+            f"unit {unit!r} is not in the archive's settings and no unit_code is given",
+            [f"add it: `docgen init --update --unit '{unit}=CODE'`, or write unit_code in "
+             "the form (--unit-code for --import)"])
+
+    def _file(self, spec: _Spec, sources: dict[str, Path], *, by, supersedes) -> Record:
+        with self._locked():
+            old = None
+            if supersedes:
+                old = self.record(supersedes)
+                if old.status != "filed":
+                    raise ArchiveError(f"{supersedes} is {old.status}; only the current "
+                                       "version of a 件 can be superseded")
+            group = (spec.year, RETENTION_CODES[spec.retention], spec.unit_code)
+            taken = [n for n, _ in self.record_dirs(spec.year)]
+            number = numbering.make(self.settings.fonds_code, spec.year, spec.retention,
+                                    spec.unit_code, numbering.next_item(taken, group))
+            who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
+            txn = _Txn(self)
+            try:
+                txn.new_item(number, spec, sources, who, when, supersedes)
+            except BaseException:
+                txn.abort()
+                raise
+            entry = {"action": "supersede" if old else "file", "by": who, "time": when,
+                     "filing_number": str(number)}
+            changed = [str(number)]
+            if old:
+                old_meta = dict(old.metadata)
+                old_meta["status"] = "superseded"
+                old_meta["superseded_by"] = str(number)
+                old_meta["业务行为"] = [*old_meta["业务行为"],
+                                    {"行为": "被替代", "行为时间": when, "机构人员名称": who,
+                                     "说明": f"superseded by {number}"}]
+                txn.update(old, old_meta)
+                entry["supersedes"] = old.filing_number
+                changed.append(old.filing_number)
+            txn.commit(entry)
+            done = [self.record(n) for n in changed]
+            done[0].notices.extend(self._index(done))
+            return done[0]
+
+    def _index(self, changed: list[Record]) -> list[str]:
+        """Tell the derived search index; it never makes filing fail."""
+        try:
+            from docgen.search import index_filed
+        except ImportError:
+            return []
+        notices = []
+        for rec in changed:
+            try:
+                index_filed(self, rec)
+            except Exception as e:  # noqa: BLE001 - the index is derived; rebuild it later
+                notices.append(f"search index not updated for {rec.filing_number}: "
+                               f"{type(e).__name__}: {e} (run `docgen index` to rebuild)")
+        return notices
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """Hold the archive's exclusive lock, after finishing or undoing a killed change."""
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield self.recover()
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def recover(self) -> list[str]:
+        """Finish the committed change a kill interrupted, delete uncommitted ones.
+
+        Call with the lock held (filing does; verify takes it for this). Returns what was done.
+        """
+        done = []
+        if audit.repair_torn_tail(self.audit_path):
+            done.append("dropped a half-written audit line")
+        tmp = self.root / TMP
+        if not tmp.is_dir():
+            return done
+        last = None
+        for d in sorted(tmp.iterdir()):
+            plan_path = d / "txn.json"
+            plan = None
+            if plan_path.is_file():
+                try:
+                    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    plan = None
+            if plan is not None:
+                if last is None:
+                    last = audit.last_entry(self.audit_path) or {}
+                if last.get("txn") == plan["txn"]:
+                    _apply(self.root, d, plan)
+                    done.append(f"finished {plan['txn']}")
+            _rmtree(d)
+            if plan is None or last.get("txn") != plan["txn"]:
+                done.append(f"removed unfinished {d.name}")
+        return done
+
+
+class _Txn:
+    """One change, staged in .tmp/<id>/ until its audit entry commits it."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.id = uuid.uuid4().hex
+        self.dir = archive.root / TMP / self.id
+        self.dir.mkdir(parents=True)
+        self.moves: list[tuple[str, str]] = []
+        self.digests: dict[str, str] = {}
+
+    def new_item(self, number, spec: _Spec, sources, who, when, supersedes) -> dict:
+        from docgen.archive import stamp
+
+        item = self.dir / "item"
+        item.mkdir()
+        name = str(number)
+        files = {}
+        for role, src in sources.items():
+            if role == "pdf":
+                dst = item / f"{name}.pdf"
+                pages = stamp.stamp(src, dst, lambda p: stamp.StampCells(
+                    number.fonds, number.year, number.item, number.unit_code,
+                    number.retention_code, p))
+                pdfa = stamp.pdfa_part(dst)
+                if not pdfa:
+                    raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP)",
+                                   ["convert it to PDF/A first (`docgen convert`, or "
+                                    "LibreOffice's PDF/A export) and file again"])
+            else:
+                suffix = src.suffix.lower()
+                dst = item / f"{name}.{'form' if role == 'form' else 'original'}{suffix}"
+                shutil.copyfile(src, dst)
+                pdfa = None
+            found, size = digests.digest_file(dst)
+            files[role] = {"计算机文件名": dst.name, "计算机文件大小": size,
+                           "格式信息": records.format_info(dst, pdfa), "原文件名": src.name,
+                           "digests": found}
+            _seal(dst)
+        pages = None
+        if "pdf" in files:
+            pages = stamp.page_count(item / files["pdf"]["计算机文件名"])
+        meta = {
+            "format": records.FORMAT,
+            "立档单位名称": self.archive.settings.fonds_name,
+            "电子文件号": self.id,
+            "档号": name, "全宗号": number.fonds, "门类": "文书", "年度": number.year,
+            "保管期限": spec.retention, "保管期限代码": number.retention_code,
+            "机构或问题": spec.unit, "机构代码": number.unit_code, "件号": f"{number.item:04d}",
+            "题名": spec.title, "文件编号": spec.doc_number, "责任者": spec.responsible,
+            "日期": format_compact(spec.date), "文种": spec.kind, "密级": spec.classification,
+            "页数": pages, "type": spec.type, "campaign_year": spec.campaign_year,
+            "归档单位": self.archive.settings.filing_office,
+            "files": files,
+            "业务行为": [{"行为": "归档", "行为时间": when, "机构人员名称": who,
+                      "说明": f"supersedes {supersedes}" if supersedes else ""}],
+            "status": "filed", "supersedes": supersedes, "superseded_by": None,
+        }
+        data = records.encode(meta)
+        _write_sealed(item / RECORD_NAME, data)
+        fsync_dir(item)
+        self.digests[name] = digests.sm3(data).hexdigest()
+        self.moves.append(("item", f"{RECORDS}/{number.year}/{name}"))
+        return meta
+
+    def update(self, rec: Record, meta: dict) -> None:
+        data = records.encode(meta)
+        src = f"update-{len(self.moves)}.json"
+        _write_sealed(self.dir / src, data)
+        self.digests[rec.filing_number] = digests.sm3(data).hexdigest()
+        self.moves.append((src, str(rec.files["metadata"].relative_to(self.archive.root))))
+
+    def commit(self, entry: dict) -> None:
+        """Write the plan, append the audit entry (the commit point), then move into place."""
+        plan = {"txn": self.id, "moves": self.moves}
+        for _, dst in self.moves:  # a year folder must exist before the move
+            (self.archive.root / dst).parent.mkdir(parents=True, exist_ok=True)
+        _write_sealed(self.dir / "txn.json", json.dumps(plan).encode())
+        fsync_dir(self.dir)
+        entry = {**entry, "txn": self.id, "records": self.digests}
+        try:
+            audit.append(self.archive.audit_path, entry)
+        except BaseException:
+            _rmtree(self.dir)
+            raise
+        _apply(self.archive.root, self.dir, plan)
+        _rmtree(self.dir)
+
+    def abort(self) -> None:
+        _rmtree(self.dir)
+
+
+def _apply(root: Path, txn_dir: Path, plan: dict) -> None:
+    """Move a committed change's pieces into place; safe to repeat after a kill."""
+    for src, dst in plan["moves"]:
+        s, d = txn_dir / src, root / dst
+        if not s.exists():
+            continue  # moved before the kill
+        d.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(s, d)
+        fsync_dir(d.parent)
+
+
+def _seal(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(path, READ_ONLY)
+
+
+def _write_sealed(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _rmtree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_sources(sources: dict[str, Path]) -> None:
+    problems = []
+    for role, p in sources.items():
+        if not p.exists():
+            problems.append(f"{p}: no such file ({role}) — check the path")
+        elif not p.is_file():
+            problems.append(f"{p}: is not a file ({role})")
+        elif p.stat().st_size == 0:
+            problems.append(f"{p}: the file is empty ({role})")
+    if problems:
+        raise BadInput(problems[0], problems[1:])
+
+
+def _iso(value, where: str) -> str:
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as e:
+        raise BadInput(f"calendar {where}: {e}") from None
+
+
+def init_archive(root: str | Path, *, fonds_code: str, fonds_name: str,
+                 units: list[tuple[str, str]], filing_office: str = "局监察科",
+                 by: str | None = None, clock=None) -> Archive:
+    """Create an archive: settings, records/, index/, and the audit log's first entry."""
+    root = Path(root)
+    if (root / settings_mod.SETTINGS_NAME).exists():
+        raise ArchiveError(f"{root}: is already an archive",
+                           ["to change units or dates use `docgen init --update`"])
+    if root.exists() and not root.is_dir():
+        raise ArchiveError(f"{root}: is a file, not a folder", ["choose another path"])
+    if root.is_dir() and any(p.name != README for p in root.iterdir()):
+        raise ArchiveError(f"{root}: the folder is not empty",
+                           ["create the archive in a new or empty folder"])
+    s = Settings(fonds_code, fonds_name, tuple(Unit(n, c) for n, c in units),
+                 filing_office, {})
+    problems = settings_mod.check(s)
+    if problems:
+        raise BadInput(f"cannot create the archive: {problems[0]}", problems[1:])
+    created = not root.exists()
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        for sub in (RECORDS, INDEX, TMP):
+            (root / sub).mkdir(exist_ok=True)
+        (root / LOCK).touch()
+        data = settings_mod.encode(s)
+        write_atomic(root / settings_mod.SETTINGS_NAME, data)
+        now = (clock or _now)()
+        audit.append(root / audit.AUDIT_NAME, {
+            "action": "init", "by": audit.who(by), "time": now.isoformat(timespec="seconds"),
+            "settings_sm3": digests.sm3(data).hexdigest()})
+    except BaseException:
+        if created:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+    return Archive(root, clock=clock)

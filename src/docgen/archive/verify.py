@@ -1,0 +1,380 @@
+"""四性检测 (DA/T 70-2018): 真实性, 完整性, 可用性, 安全性 — every problem, not just the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from docgen.archive import audit, digests, numbering, records, settings as settings_mod
+from docgen.archive.records import RECORD_NAME
+from docgen.errors import VerifyFailed
+from docgen.models import CLASSIFICATIONS, RETENTION_CODES
+
+AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "真实性", "完整性", "可用性", "安全性"
+CHECKS = (AUTHENTICITY, INTEGRITY, USABILITY, SECURITY)
+TOP_LEVEL = {settings_mod.SETTINGS_NAME, audit.AUDIT_NAME, "records", "index", ".tmp", ".lock",
+             "README.md"}
+PDFA_MARK = b"pdfaid:part"
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    """One failed check: which of the four, where (档号 or path), what is wrong."""
+
+    check: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.where}: {self.what}"
+
+
+@dataclass
+class VerifyReport:
+    problems: list[VerifyProblem] = field(default_factory=list)
+    records: int = 0  # 件 checked
+    files: int = 0
+    bytes: int = 0  # bytes hashed
+    year: int | None = None
+    recovered: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def by_check(self) -> dict[str, list[VerifyProblem]]:
+        return {c: [p for p in self.problems if p.check == c] for c in CHECKS}
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "year": self.year, "records": self.records, "files": self.files,
+                "bytes": self.bytes, "recovered": self.recovered,
+                "checks": {c: ("pass" if not ps else "fail") for c, ps in self.by_check().items()},
+                "problems": [asdict(p) for p in self.problems]}
+
+    def raise_if_failed(self) -> None:
+        if not self.ok:
+            raise VerifyFailed(f"四性检测 failed: {len(self.problems)} problem(s) in "
+                               f"{self.records} 件", [str(p) for p in self.problems])
+
+
+class _Scan:
+    """Watches a file's chunks for what `opens` needs: head, tail, and the PDF/A marker."""
+
+    def __init__(self):
+        self.head = b""
+        self.tail = b""
+        self.marker = False
+
+    def __call__(self, chunk: bytes) -> None:
+        if len(self.head) < 8:
+            self.head += chunk[:8]
+        joined = self.tail + chunk
+        if not self.marker and PDFA_MARK in joined:
+            self.marker = True
+        self.tail = joined[-2048:]
+
+
+def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyReport:
+    """Check the archive (or one year of it); returns the report, raises nothing."""
+    report = VerifyReport(year=year)
+    add = lambda check, where, what: report.problems.append(  # noqa: E731
+        VerifyProblem(check, str(where), what))
+    root = archive.root
+    expected, filed_in_log, settings_sm3 = _check_audit(archive, add)
+    _check_settings(root, settings_sm3, add)
+    if year is None:
+        _check_top_level(root, add)
+    on_disk: dict[str, records.Record] = {}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for folder in _record_folders(root, year, add):
+        rec = _check_record(archive, folder, expected, report, add, deep)
+        if rec is not None:
+            on_disk[rec.filing_number] = rec
+        try:
+            n = numbering.parse(folder.name)
+            groups[n.group + (n.fonds,)].append(n.item)
+        except ValueError:
+            pass
+    for key, items in sorted(groups.items()):
+        items.sort()
+        for want, got in enumerate(items, 1):
+            if got != want:
+                missing = [f"{i:04d}" for i in range(want, got)] or [f"{got:04d} (twice)"]
+                add(INTEGRITY, f"{key[3]}-WS·{key[0]}-{key[1]}-{key[2]}",
+                    f"件号 not continuous: {', '.join(missing)} missing")
+                break
+    for fn in sorted(filed_in_log):
+        if (year is None or numbering.parse(fn).year == year) and fn not in on_disk \
+                and not records.folder_for(root, fn).is_dir():
+            add(INTEGRITY, fn, "filed according to the audit log, but its 件 folder is missing")
+    _check_links(on_disk, add)
+    return report
+
+
+def _check_audit(archive, add):
+    """The chain, and what it says should be on disk: record digests, filed 档号, settings."""
+    path = archive.audit_path
+    if not path.is_file():
+        add(SECURITY, path.name, "the audit log is missing")
+        return {}, set(), None
+    for line, what in audit.chain_problems(path):
+        add(SECURITY, f"{path.name}:{line}", what)
+    expected: dict[str, str] = {}
+    filed: set[str] = set()
+    settings_sm3 = None
+    first = True
+    for _, entry, _ in audit.read(path):
+        if entry is None:
+            continue
+        if first and entry.get("action") != "init":
+            add(SECURITY, f"{path.name}:1", "the first entry is not the archive's creation")
+        first = False
+        if entry.get("settings_sm3"):
+            settings_sm3 = entry["settings_sm3"]
+        for fn, digest in (entry.get("records") or {}).items():
+            expected[fn] = digest
+        if entry.get("action") in ("file", "supersede") and entry.get("filing_number"):
+            filed.add(entry["filing_number"])
+    if first:
+        add(SECURITY, path.name, "the audit log is empty")
+    return expected, filed, settings_sm3
+
+
+def _check_settings(root: Path, settings_sm3, add) -> None:
+    path = root / settings_mod.SETTINGS_NAME
+    try:
+        found = digests.sm3(path.read_bytes()).hexdigest()
+    except OSError as e:
+        add(USABILITY, path.name, f"cannot read the settings ({e.strerror})")
+        return
+    if settings_sm3 and found != settings_sm3:
+        add(SECURITY, path.name, "the settings differ from the last version the audit log "
+            "recorded (changed outside docgen)")
+
+
+def _check_top_level(root: Path, add) -> None:
+    for p in sorted(root.iterdir()):
+        if p.name not in TOP_LEVEL:
+            add(SECURITY, p.name, "stray file: not part of the archive")
+    tmp = root / ".tmp"
+    if tmp.is_dir():
+        for p in sorted(tmp.iterdir()):
+            add(SECURITY, f".tmp/{p.name}", "an unfinished filing was left behind")
+    for p in (root / settings_mod.SETTINGS_NAME, root / audit.AUDIT_NAME):
+        _check_mode(p, add, filed=False)
+
+
+def _record_folders(root: Path, year, add):
+    base = root / "records"
+    if not base.is_dir():
+        add(INTEGRITY, "records", "the records folder is missing")
+        return
+    for ydir in sorted(base.iterdir()):
+        if not (ydir.is_dir() and ydir.name.isdigit() and len(ydir.name) == 4):
+            add(SECURITY, f"records/{ydir.name}", "stray file: not a year folder")
+            continue
+        if year is not None and ydir.name != str(year):
+            continue
+        _check_mode(ydir, add, filed=False)
+        for d in sorted(ydir.iterdir()):
+            where = f"records/{ydir.name}/{d.name}"
+            if not d.is_dir():
+                add(SECURITY, where, "stray file: not a 件 folder")
+                continue
+            try:
+                n = numbering.parse(d.name)
+            except ValueError:
+                add(SECURITY, where, "stray folder: its name is not a 档号")
+                continue
+            if str(n.year) != ydir.name:
+                add(AUTHENTICITY, where, f"filed under year {ydir.name} but its 档号 says {n.year}")
+            yield d
+
+
+def _check_record(archive, folder: Path, expected, report, add, deep):
+    name = folder.name
+    meta_path = folder / RECORD_NAME
+    try:
+        raw = meta_path.read_bytes()
+    except FileNotFoundError:
+        add(INTEGRITY, name, "record.json is missing")
+        return None
+    except OSError as e:
+        add(USABILITY, name, f"cannot read record.json ({e.strerror})")
+        return None
+    _check_mode(meta_path, add, filed=True)
+    found = digests.sm3(raw).hexdigest()
+    if name not in expected:
+        add(SECURITY, name, "no audit entry records this 件 (filed outside docgen, or its "
+            "entry was removed)")
+    elif expected[name] != found:
+        add(AUTHENTICITY, name, "record.json differs from the version the audit log recorded "
+            "(metadata edited after filing)")
+    try:
+        meta = json.loads(raw)
+        rec = records.Record.from_metadata(meta, folder)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        add(USABILITY, name, f"record.json does not parse as a record ({type(e).__name__}: {e})")
+        return None
+    report.records += 1
+    for key in records.REQUIRED:
+        if key not in meta or meta[key] in (None, "", []) and key != "页数":
+            add(INTEGRITY, name, f"required metadata {key} is missing")
+    _check_values(archive, name, meta, add)
+    listed = {info.get("计算机文件名") for info in meta["files"].values()} | {RECORD_NAME}
+    for p in sorted(folder.iterdir()):
+        if p.name not in listed:
+            add(SECURITY, f"{name}/{p.name}", "stray file: not listed in record.json")
+    for role, info in meta["files"].items():
+        _check_file(folder, name, role, info, report, add, deep)
+    return rec
+
+
+def _check_values(archive, name: str, meta: dict, add) -> None:
+    s = archive.settings
+    fn = meta.get("档号")
+    if fn != name:
+        add(AUTHENTICITY, name, f"the folder is named {name} but record.json says 档号 {fn} "
+            "(renumbered?)")
+    try:
+        n = numbering.parse(str(fn))
+    except ValueError as e:
+        add(AUTHENTICITY, name, str(e))
+        n = None
+    if n is not None:
+        parts = {"全宗号": n.fonds, "年度": n.year, "保管期限代码": n.retention_code,
+                 "机构代码": n.unit_code, "件号": f"{n.item:04d}", "保管期限": n.retention}
+        for key, want in parts.items():
+            if key in meta and meta[key] != want:
+                add(AUTHENTICITY, name, f"{key} is {meta[key]!r} but the 档号 says {want!r}")
+        if n.fonds != s.fonds_code:
+            add(AUTHENTICITY, name, f"全宗号 {n.fonds} is not this archive's ({s.fonds_code})")
+    try:
+        records.parse_compact(str(meta.get("日期")))
+    except ValueError:
+        add(AUTHENTICITY, name, f"日期 {meta.get('日期')!r} is not a date (YYYYMMDD)")
+    checks = (("密级", CLASSIFICATIONS), ("保管期限", tuple(RETENTION_CODES)),
+              ("status", records.STATUSES), ("type", records.TYPES))
+    for key, allowed in checks:
+        if key in meta and meta[key] not in allowed:
+            add(AUTHENTICITY, name, f"{key} {meta[key]!r} is not one of {', '.join(allowed)}")
+    pages = meta.get("页数")
+    if pages is not None and (not isinstance(pages, int) or pages < 1):
+        add(AUTHENTICITY, name, f"页数 {pages!r} is not a page count")
+    for act in meta.get("业务行为") or []:
+        try:
+            dt.datetime.fromisoformat(act["行为时间"])
+        except (KeyError, TypeError, ValueError):
+            add(AUTHENTICITY, name, f"业务行为 {act!r} has no valid 行为时间")
+
+
+def _check_file(folder, name, role, info, report, add, deep) -> None:
+    fname = info.get("计算机文件名")
+    where = f"{name}/{fname}"
+    path = folder / str(fname)
+    if not fname or not path.is_file():
+        add(INTEGRITY, where, f"the {role} file is missing")
+        return
+    _check_mode(path, add, filed=True)
+    scan = _Scan()
+    try:
+        found, size = digests.digest_file(path, inspect=scan)
+    except OSError as e:
+        add(USABILITY, where, f"cannot read it ({e.strerror})")
+        return
+    report.files += 1
+    report.bytes += size
+    if size != info.get("计算机文件大小"):
+        add(AUTHENTICITY, where, f"size is {size} bytes, the record says "
+            f"{info.get('计算机文件大小')} (truncated or replaced)")
+    for algorithm, want in (info.get("digests") or {}).items():
+        if found.get(algorithm) != want:
+            add(AUTHENTICITY, where, f"{algorithm} digest does not match the record "
+                "(content changed after filing)")
+    if set(info.get("digests") or {}) != set(digests.ALGORITHMS):
+        add(INTEGRITY, where, "the record lacks its SM3 and SHA-256 digests")
+    fmt = str(info.get("格式信息", ""))
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        if not (scan.head.startswith(b"%PDF-") and b"%%EOF" in scan.tail[-1024:]):
+            add(USABILITY, where, "does not open as a PDF (no %PDF- header or %%EOF trailer)")
+        elif fmt.startswith("PDF/A") and not scan.marker:
+            add(USABILITY, where, "PDF/A markers (pdfaid in the XMP) are missing")
+        elif deep:
+            _deep_pdf(path, where, add)
+    elif suffix in (".docx", ".xlsx"):
+        if not (scan.head.startswith(b"PK\x03\x04") and b"PK\x05\x06" in scan.tail):
+            add(USABILITY, where, "does not open as a Word file (not a complete zip)")
+        elif deep:
+            import zipfile
+
+            try:
+                with zipfile.ZipFile(path) as z:
+                    bad = z.testzip()
+                if bad:
+                    add(USABILITY, where, f"part {bad} of the Word file is damaged")
+            except zipfile.BadZipFile as e:
+                add(USABILITY, where, f"does not open as a Word file ({e})")
+    elif role == "form":
+        try:
+            path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            add(USABILITY, where, "the form file is not UTF-8 text")
+
+
+def _deep_pdf(path: Path, where: str, add) -> None:
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as doc:
+            if len(doc.pages) < 1:
+                add(USABILITY, where, "the PDF has no pages")
+    except pikepdf.PdfError as e:
+        add(USABILITY, where, f"does not open as a PDF ({e})")
+        return
+    try:
+        from docgen import pdfa
+    except ImportError:
+        return
+    try:
+        result = pdfa.check(path)
+    except Exception as e:  # noqa: BLE001 - another module's checker: report, do not crash
+        add(USABILITY, where, f"PDF/A check could not run ({type(e).__name__}: {e})")
+        return
+    ok = getattr(result, "ok", result)
+    if ok is False:
+        details = getattr(result, "problems", None) or getattr(result, "errors", None) or []
+        add(USABILITY, where, "not valid PDF/A: " + "; ".join(map(str, details))[:300])
+
+
+def _check_mode(path: Path, add, *, filed: bool) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & stat.S_IWOTH:
+        add(SECURITY, path.name if path.parent.name != path.name else str(path),
+            "is world-writable")
+    elif filed and mode & (stat.S_IWUSR | stat.S_IWGRP):
+        add(SECURITY, f"{path.parent.name}/{path.name}", "a filed file is writable (should be "
+            "read-only, 0444)")
+
+
+def _check_links(on_disk: dict, add) -> None:
+    for fn, rec in on_disk.items():
+        if rec.supersedes:
+            old = on_disk.get(rec.supersedes)
+            if old is not None and old.superseded_by != fn:
+                add(INTEGRITY, fn, f"supersedes {rec.supersedes}, which does not link back")
+        if rec.superseded_by:
+            new = on_disk.get(rec.superseded_by)
+            if new is not None and new.supersedes != fn:
+                add(INTEGRITY, fn, f"superseded by {rec.superseded_by}, which does not link "
+                    "back")
+            if rec.status != "superseded":
+                add(INTEGRITY, fn, f"has a newer version {rec.superseded_by} but its status "
+                    f"is {rec.status}")
