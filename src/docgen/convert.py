@@ -1,0 +1,178 @@
+"""Word to PDF/A-2b through LibreOffice, in batches, trusting nothing it says about success.
+
+A batch keeps a small pool of LibreOffice processes alive (one per worker, each with its own
+profile) instead of starting one per file; each output is written under a temporary name,
+checked (it opens, has pages, passes pdfa.check), and only then renamed to its final name.
+A conversion that hangs is killed after `timeout` seconds; a LibreOffice that dies is started
+again; either way the file is tried once more and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen import pdfa
+from docgen.errors import BadInput
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    timeout: float = 120.0  # seconds per document; a hung conversion is killed, then retried
+    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    soffice: str | None = None  # path to soffice; None = find it on PATH
+    startup_timeout: float = 60.0  # seconds for LibreOffice to start answering
+
+
+@dataclass
+class ConvertResult:
+    converted: dict[Path, Path] = field(default_factory=dict)  # input -> pdf
+    failed: dict[Path, str] = field(default_factory=dict)  # input -> reason
+    retried: dict[Path, str] = field(default_factory=dict)  # input -> why the first try failed
+    restarts: int = 0  # LibreOffice starts beyond one per worker (after a hang or crash)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass
+class _Job:
+    src: Path
+    pdf: Path
+
+
+class _Refused(Exception):
+    """LibreOffice answered that it cannot open the file: trying again would not help."""
+
+
+def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
+            options: ConvertOptions = ConvertOptions(),
+            on_done: Callable[[Path, Path | None, str | None], None] | None = None,
+            ) -> ConvertResult:
+    """Convert Word files to PDF/A-2b: `out_dir`/STEM.pdf, or next to each input when None.
+
+    Per-file failures do not raise; they are in the result's `failed`, with LibreOffice's
+    words where it gave any. `on_done(input, pdf_or_None, reason_or_None)` is called once
+    per input, from the calling thread, as each finishes. Raises ConverterMissing when
+    LibreOffice (or its Python bridge) is not installed, BadInput when two inputs would
+    write the same PDF.
+    """
+    from docgen import _soffice
+
+    soffice = _soffice.find(options.soffice)
+    python = _soffice.uno_python(soffice)
+    result = ConvertResult()
+    jobs = _plan([Path(p) for p in docx_paths], out_dir)
+    done: queue.Queue = queue.Queue()
+
+    todo: queue.Queue = queue.Queue()
+    for job in jobs:
+        if not job.src.is_file():
+            done.put((job, None, f"{job.src}: no such file"))
+        else:
+            todo.put(job)
+    if out_dir is not None and not todo.empty():
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+
+    n_workers = max(1, min(options.workers, todo.qsize()))
+    offices = [_soffice.Office(soffice, python, startup_timeout=options.startup_timeout)
+               for _ in range(n_workers)]
+    threads = [threading.Thread(target=_work, args=(office, todo, done, options, result),
+                                daemon=True) for office in offices]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(len(jobs)):
+            job, pdf, reason = done.get()
+            if pdf is not None:
+                result.converted[job.src] = pdf
+            else:
+                result.failed[job.src] = reason
+            if on_done is not None:
+                on_done(job.src, pdf, reason)
+    finally:
+        _drain(todo)  # on an interrupt, the workers stop after their current file
+        for t in threads:
+            t.join()
+        for office in offices:
+            office.stop()
+        result.restarts = sum(max(0, o.starts - 1) for o in offices)
+    return result
+
+
+def _plan(sources: list[Path], out_dir: Path | None) -> list[_Job]:
+    jobs, seen = [], {}
+    for src in sources:
+        pdf = (Path(out_dir) if out_dir is not None else src.parent) / (src.stem + ".pdf")
+        key = os.path.normcase(os.path.abspath(pdf))
+        if key in seen:
+            raise BadInput(f"{src} and {seen[key]} would both be written to {pdf} — "
+                           "convert them into different output folders (-o), or rename one")
+        seen[key] = src
+        jobs.append(_Job(src, pdf))
+    return jobs
+
+
+def _drain(todo: queue.Queue) -> None:
+    while True:
+        try:
+            todo.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _work(office, todo: queue.Queue, done: queue.Queue, options: ConvertOptions,
+          result: ConvertResult) -> None:
+    """One worker: take files until none are left, each tried at most twice."""
+    while True:
+        try:
+            job = todo.get_nowait()
+        except queue.Empty:
+            return
+        outcome: tuple[Path | None, str | None] = (None, "not converted")
+        for attempt in (1, 2):
+            try:
+                _attempt(office, job, options.timeout)
+                outcome = (job.pdf, None)
+                break
+            except _Refused as e:
+                outcome = (None, str(e))
+                break
+            except Exception as e:  # hung, crashed, or an output that fails the check
+                reason = str(e) or type(e).__name__
+                if attempt == 1:
+                    result.retried[job.src] = reason
+                else:
+                    outcome = (None, f"{reason} (tried twice)")
+        done.put((job, *outcome))
+
+
+def _attempt(office, job: _Job, timeout: float) -> None:
+    """Convert one file to a temporary name, check it, rename it; leave nothing behind."""
+    from docgen import _soffice
+
+    tmp = job.pdf.with_name(f".{job.pdf.stem}.{uuid.uuid4().hex[:8]}.part.pdf")
+    try:
+        try:
+            said = office.convert(job.src, tmp, timeout)
+        except _soffice.Hung as e:
+            raise RuntimeError(f"{e} (killed; LibreOffice restarted for the rest)") from None
+        except _soffice.Crashed as e:
+            raise RuntimeError(f"LibreOffice stopped while converting: {e}") from None
+        if said is not None:
+            raise _Refused(said)
+        if not tmp.is_file():
+            raise RuntimeError("LibreOffice reported success but wrote no PDF")
+        problems = pdfa.check(tmp)
+        if problems:
+            raise RuntimeError("the PDF LibreOffice wrote fails the PDF/A check: "
+                               + "; ".join(problems))
+        os.replace(tmp, job.pdf)
+    finally:
+        tmp.unlink(missing_ok=True)
