@@ -5,12 +5,28 @@ set -euo pipefail
 
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# docgen drives LibreOffice through UNO from the system Python (Debian's bridge)
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 fc-list 2>/dev/null | grep -qi "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
 [ -d /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol ] || need+=(texlive-lang-chinese)
+# rare characters outside the Fandol and Noto fonts (CJK Ext B, e.g. 𠀀), in mainland forms
+[ -f /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf ] || need+=(fonts-babelstone-han)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-cache >/dev/null 2>&1 || need+=(fontconfig)
 
+# The Fandol Bold faces claim regular weight; docgen's font map fixes that when fontconfig
+# scans them. A cache written before (or without) the map keeps the wrong weight: rebuild it.
+fix_fandol_cache() {
+    local conf fandol
+    conf="$(cd "$(dirname "$0")/.." && pwd)/src/docgen/data/fontconfig/fonts.conf"
+    fandol=/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+    [ -d "$fandol" ] && [ -f "$conf" ] || return 0
+    FONTCONFIG_FILE="$conf" fc-list "FandolHei:style=Bold" weight 2>/dev/null | grep -q "weight=200" \
+        || FONTCONFIG_FILE="$conf" fc-cache -f "$fandol" >/dev/null 2>&1 || true
+}
+
 if [ ${#need[@]} -eq 0 ]; then
+    fix_fandol_cache
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -29,3 +45,4 @@ echo "Installing system packages: ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fix_fandol_cache

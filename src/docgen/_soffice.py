@@ -49,6 +49,14 @@ def find(soffice: str | None = None) -> str:
     return path
 
 
+def require(options) -> str:
+    """Check before any work that LibreOffice and its bridge are there (options: ConvertOptions);
+    the soffice path, or ConverterMissing."""
+    path = find(options.soffice)
+    uno_python(path)
+    return path
+
+
 def available(soffice: str | None = None) -> bool:
     try:
         find(soffice)

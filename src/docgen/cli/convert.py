@@ -1,0 +1,51 @@
+"""The `convert` command: Word files to PDF/A-2b through LibreOffice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docgen.cli._common import notice, progressbar, quiet
+from docgen.errors import ConversionFailed
+
+
+@click.command()
+@click.argument("files", metavar="DOCX...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path),
+              help="Folder for the PDFs (default: next to each Word file).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
+              help="Seconds one document may take before LibreOffice is killed and restarted.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="LibreOffice processes to run at once (default: 2, or 1 on one core).")
+@click.pass_context
+def convert(ctx, files, out_dir, timeout, workers):
+    """Convert Word files to PDF/A-2b (fonts embedded, title and author kept), named STEM.pdf.
+
+    Each PDF is checked before it gets its final name; the files that could not be
+    converted are listed on stderr with LibreOffice's reason, and the exit code is 6.
+
+    \b
+    Example:
+        docgen convert out/plan.docx out/commitment.docx -o pdf/
+    """
+    from docgen.convert import ConvertOptions
+    from docgen.convert import convert as convert_files
+
+    options = ConvertOptions(timeout=timeout, **({"workers": workers} if workers else {}))
+    with progressbar(files, label="Converting", silent=quiet(ctx)) as bar:
+        def done(src, pdf, reason):
+            if hasattr(bar, "update"):
+                bar.update(1)
+        result = convert_files(files, out_dir, options=options, on_done=done)
+    for src in files:
+        if src in result.converted:
+            click.echo(result.converted[src])
+    for src, why in result.retried.items():
+        if src in result.converted:
+            notice(ctx, f"docgen: note: {src}: converted on the second try (first: {why})")
+    if result.failed:
+        raise ConversionFailed(
+            f"{len(result.failed)} of {len(files)} file(s) could not be converted to PDF/A",
+            [f"{src}: {why}" for src, why in result.failed.items()])
