@@ -113,9 +113,9 @@ class Settings:
             s = cls(data["fonds_code"], data["fonds_name"], units, data["filing_office"],
                     dict(data.get("calendar") or {}))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise ArchiveError(f"{where}: the settings are damaged ({e})",
-                               ["restore docgen-archive.json from a backup; its digest is in "
-                                "audit.jsonl"]) from None
+            raise ArchiveError(f"{where}: the settings are damaged ({e}) — "
+                               "restore docgen-archive.json from a backup; its digest is in "
+                                "audit.jsonl") from None
         problems = check(s)
         if problems:
             raise ArchiveError(f"{where}: {problems[0]}")
@@ -166,12 +166,12 @@ def load(root: Path) -> Settings:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ArchiveError(f"{root}: not an archive (no {SETTINGS_NAME})",
-                           ["create one with `docgen init " + str(root) + "`, or point "
-                            "--archive / DOCGEN_ARCHIVE at an existing archive"]) from None
+        raise ArchiveError(f"{root}: not an archive (no {SETTINGS_NAME}) — "
+                           "create one with `docgen init " + str(root) + "`, or point "
+                            "--archive / DOCGEN_ARCHIVE at an existing archive") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ArchiveError(f"{path}: cannot read the settings ({e})",
-                           ["restore it from a backup"]) from None
+        raise ArchiveError(f"{path}: cannot read the settings ({e}) — "
+                           "restore it from a backup") from None
     return Settings.from_json(data, str(path))
 
 

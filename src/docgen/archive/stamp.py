@@ -65,8 +65,8 @@ def font_path() -> str:
         p = line.split(":")[0].strip()
         if p.endswith((".ttf", ".ttc")):
             return p
-    raise ArchiveError("no TrueType Chinese font to draw the 归档章 with",
-                       ["install one: apt-get install fonts-arphic-gbsn00lp"])
+    raise ArchiveError("no TrueType Chinese font to draw the 归档章 with — "
+                       "install one: apt-get install fonts-arphic-gbsn00lp")
 
 
 @functools.cache
@@ -116,8 +116,8 @@ def page_count(pdf: Path) -> int:
         with pikepdf.open(pdf) as doc:
             return len(doc.pages)
     except pikepdf.PdfError as e:
-        raise ArchiveError(f"{pdf}: cannot open the PDF ({e})",
-                           ["convert the document again; the file is damaged"]) from None
+        raise ArchiveError(f"{pdf}: cannot open the PDF ({e}) — "
+                           "convert the document again; the file is damaged") from None
 
 
 def stamp(src: Path, dst: Path, cells_for_pages) -> int:
@@ -130,11 +130,11 @@ def stamp(src: Path, dst: Path, cells_for_pages) -> int:
     try:
         doc = pikepdf.open(src)
     except pikepdf.PdfError as e:
-        raise ArchiveError(f"{src}: cannot open the PDF to stamp it ({e})",
-                           ["convert the document again; the file is damaged"]) from None
+        raise ArchiveError(f"{src}: cannot open the PDF to stamp it ({e}) — "
+                           "convert the document again; the file is damaged") from None
     with doc:
         if len(doc.pages) == 0:
-            raise ArchiveError(f"{src}: the PDF has no pages", ["convert the document again"])
+            raise ArchiveError(f"{src}: the PDF has no pages — convert the document again")
         pages = len(doc.pages)
         first = doc.pages[0]
         box = first.mediabox

@@ -60,9 +60,9 @@ def status(archive, year: int | None = None, *, unit: str | None = None,
     if unit is not None:
         units = [u for u in units if unit in (u.name, u.code)]
         if not units:
-            raise BadInput(f"unit {unit!r} is not in the archive's settings",
-                           ["units: " + ", ".join(f"{u.name} ({u.code})"
-                                                  for u in archive.settings.units)])
+            names = ", ".join(f"{u.name} ({u.code})" for u in archive.settings.units)
+            raise BadInput(f"unit {unit!r} is not in the archive's settings — use one of: "
+                           f"{names}")
     filed = [r for r in archive.records() if r.campaign_year == year and r.status != "withdrawn"]
     rows = []
     for u in units:

@@ -63,9 +63,9 @@ class Archive:
         self.root = Path(root)
         self.clock = clock or _now
         if not self.root.is_dir():
-            raise ArchiveError(f"{self.root}: no archive there (the folder does not exist)",
-                               [f"create one with `docgen init {self.root}`, or point --archive "
-                                "/ DOCGEN_ARCHIVE at an existing archive"])
+            raise ArchiveError(f"{self.root}: no archive there (the folder does not exist) — "
+                               f"create one with `docgen init {self.root}`, or point --archive "
+                                "/ DOCGEN_ARCHIVE at an existing archive")
         self.settings: Settings = settings_mod.load(self.root)
 
     def __repr__(self) -> str:
@@ -109,16 +109,16 @@ class Archive:
         except ValueError as e:
             raise BadInput(str(e)) from None
         if not (folder / RECORD_NAME).is_file():
-            raise ArchiveError(f"no 件 {filing_number} in {self.root}",
-                               ["check the 档号; `docgen status` lists what is filed"])
+            raise ArchiveError(f"no 件 {filing_number} in {self.root} — "
+                               "check the 档号; `docgen status` lists what is filed")
         return self._load(folder)
 
     def _load(self, folder: Path) -> Record:
         try:
             return records.load(folder)
         except (OSError, ValueError, KeyError, TypeError) as e:
-            raise ArchiveError(f"{folder / RECORD_NAME}: cannot read the record ({e})",
-                               ["run `docgen verify` for the full picture"]) from None
+            raise ArchiveError(f"{folder / RECORD_NAME}: cannot read the record ({e}) — "
+                               "run `docgen verify` for the full picture") from None
 
     def verify(self, year: int | None = None, *, deep: bool = False):
         """四性检测: a VerifyReport listing every problem (finishes a killed filing first)."""
@@ -154,8 +154,8 @@ class Archive:
                   supersedes: str | None = None) -> Record:
         """File a rendered and converted form: the .docx, its PDF/A (stamped) and the form."""
         sources = {"original": Path(docx), "pdf": Path(pdf), "form": Path(form_path)}
-        _check_sources(sources)
-        unit_code = self._unit_code(form.unit, form.unit_code)
+        check_sources(sources)
+        unit_code = self.unit_code_for(form.unit, form.unit_code)
         spec = _Spec(form.type, form.kind, form.display_title, form.date, form.unit, unit_code,
                      form.doc_number, form.issuer, form.classification, form.retention,
                      form.year)
@@ -187,20 +187,20 @@ class Archive:
         if campaign_year is not None and not 1000 <= int(campaign_year) <= 9999:
             problems.append(f"campaign year {campaign_year!r} is not a four-digit year")
         if problems:
-            raise BadInput(f"cannot import {path}: {problems[0]}", problems[1:])
+            raise _many(BadInput, f"cannot import {path}", problems)
         if unit is None:
             if len(self.settings.units) != 1:
-                raise BadInput(f"cannot import {path}: say which unit files it (--unit)",
-                               [f"units in the settings: "
-                                f"{', '.join(u.name for u in self.settings.units) or 'none'}"])
+                raise BadInput(f"cannot import {path}: say which unit files it (--unit) — "
+                               f"units in the settings: "
+                                f"{', '.join(u.name for u in self.settings.units) or 'none'}")
             unit = self.settings.units[0].name
-        code = self._unit_code(unit, unit_code)
+        code = self.unit_code_for(unit, unit_code)
         sources = {"original": path}
         if pdf is not None:
             sources["pdf"] = Path(pdf)
         elif path.suffix.lower() == ".pdf":
             sources["pdf"] = path
-        _check_sources(sources)
+        check_sources(sources)
         kind = (kind or "").strip() or DOCUMENT_KINDS.get(type, "其他")
         spec = _Spec(type, kind, title.strip(), date, unit, code,
                      (doc_number or "").strip() or None, (responsible or "").strip() or unit,
@@ -254,7 +254,7 @@ class Archive:
                            filing_office or s.filing_office, overrides)
             problems = settings_mod.check(new)
             if problems:
-                raise BadInput(f"settings not changed: {problems[0]}", problems[1:])
+                raise _many(BadInput, "settings not changed", problems)
             data = settings_mod.encode(new)
             write_atomic(self.root / settings_mod.SETTINGS_NAME, data)
             audit.append(self.audit_path, {
@@ -265,7 +265,8 @@ class Archive:
             return new
 
     # --- machinery -----------------------------------------------------------------------
-    def _unit_code(self, unit: str, unit_code: str | None) -> str:
+    def unit_code_for(self, unit: str, unit_code: str | None = None) -> str:
+        """The 机构代码 a filing by `unit` gets; ArchiveError/BadInput when it cannot have one."""
         known = self.settings.unit_code(unit)
         if unit_code:
             if not numbering.CODE.match(unit_code):
@@ -273,7 +274,7 @@ class Archive:
                                "e.g. GHC")
             if known and known != unit_code:
                 raise ArchiveError(f"unit {unit!r} has code {known} in the archive's settings, "
-                                   f"not {unit_code}", ["correct unit_code or the unit's name"])
+                                   f"not {unit_code} — correct unit_code or the unit's name")
             owner = self.settings.unit_name(unit_code)
             if owner and owner != unit:
                 raise ArchiveError(f"unit code {unit_code} belongs to {owner!r} in the "
@@ -282,9 +283,9 @@ class Archive:
         if known:
             return known
         raise ArchiveError(
-            f"unit {unit!r} is not in the archive's settings and no unit_code is given",
-            [f"add it: `docgen init --update --unit '{unit}=CODE'`, or write unit_code in "
-             "the form (--unit-code for --import)"])
+            f"unit {unit!r} is not in the archive's settings and no unit_code is given — "
+            f"add it: `docgen init --update --unit '{unit}=CODE'`, or write unit_code in "
+             "the form (--unit-code for --import)")
 
     def _file(self, spec: _Spec, sources: dict[str, Path], *, by, supersedes) -> Record:
         with self._locked():
@@ -406,9 +407,9 @@ class _Txn:
                     number.retention_code, p))
                 pdfa = stamp.pdfa_part(dst)
                 if not pdfa:
-                    raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP)",
-                                   ["convert it to PDF/A first (`docgen convert`, or "
-                                    "LibreOffice's PDF/A export) and file again"])
+                    raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — "
+                                   "convert it to PDF/A first (`docgen convert`, or "
+                                    "LibreOffice's PDF/A export) and file again")
             else:
                 suffix = src.suffix.lower()
                 dst = item / f"{name}.{'form' if role == 'form' else 'original'}{suffix}"
@@ -505,9 +506,12 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _check_sources(sources: dict[str, Path]) -> None:
-    problems = []
+def check_sources(sources: dict[str, Path]) -> None:
+    problems, seen = [], set()
     for role, p in sources.items():
+        if p in seen:
+            continue
+        seen.add(p)
         if not p.exists():
             problems.append(f"{p}: no such file ({role}) — check the path")
         elif not p.is_file():
@@ -515,7 +519,14 @@ def _check_sources(sources: dict[str, Path]) -> None:
         elif p.stat().st_size == 0:
             problems.append(f"{p}: the file is empty ({role})")
     if problems:
-        raise BadInput(problems[0], problems[1:])
+        raise _many(BadInput, "cannot file", problems)
+
+
+def _many(cls, head: str, problems: list[str]):
+    """One problem as the message; several as a count and one line each."""
+    if len(problems) == 1:
+        return cls(f"{head}: {problems[0]}")
+    return cls(f"{head}: {len(problems)} problems", problems)
 
 
 def _iso(value, where: str) -> str:
@@ -531,18 +542,18 @@ def init_archive(root: str | Path, *, fonds_code: str, fonds_name: str,
     """Create an archive: settings, records/, index/, and the audit log's first entry."""
     root = Path(root)
     if (root / settings_mod.SETTINGS_NAME).exists():
-        raise ArchiveError(f"{root}: is already an archive",
-                           ["to change units or dates use `docgen init --update`"])
+        raise ArchiveError(f"{root}: is already an archive — "
+                           "to change units or dates use `docgen init --update`")
     if root.exists() and not root.is_dir():
-        raise ArchiveError(f"{root}: is a file, not a folder", ["choose another path"])
+        raise ArchiveError(f"{root}: is a file, not a folder — choose another path")
     if root.is_dir() and any(p.name != README for p in root.iterdir()):
-        raise ArchiveError(f"{root}: the folder is not empty",
-                           ["create the archive in a new or empty folder"])
+        raise ArchiveError(f"{root}: the folder is not empty — "
+                           "create the archive in a new or empty folder")
     s = Settings(fonds_code, fonds_name, tuple(Unit(n, c) for n, c in units),
                  filing_office, {})
     problems = settings_mod.check(s)
     if problems:
-        raise BadInput(f"cannot create the archive: {problems[0]}", problems[1:])
+        raise _many(BadInput, "cannot create the archive", problems)
     created = not root.exists()
     root.mkdir(parents=True, exist_ok=True)
     try:

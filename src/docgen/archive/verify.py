@@ -89,8 +89,10 @@ def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyRep
     if year is None:
         _check_top_level(root, add)
     on_disk: dict[str, records.Record] = {}
+    folders: set[str] = set()
     groups: dict[tuple, list[int]] = defaultdict(list)
     for folder in _record_folders(root, year, add):
+        folders.add(folder.name)
         rec = _check_record(archive, folder, expected, report, add, deep)
         if rec is not None:
             on_disk[rec.filing_number] = rec
@@ -108,8 +110,7 @@ def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyRep
                     f"件号 not continuous: {', '.join(missing)} missing")
                 break
     for fn in sorted(filed_in_log):
-        if (year is None or numbering.parse(fn).year == year) and fn not in on_disk \
-                and not records.folder_for(root, fn).is_dir():
+        if (year is None or numbering.parse(fn).year == year) and fn not in folders:
             add(INTEGRITY, fn, "filed according to the audit log, but its 件 folder is missing")
     _check_links(on_disk, add)
     return report
@@ -197,6 +198,7 @@ def _record_folders(root: Path, year, add):
 
 def _check_record(archive, folder: Path, expected, report, add, deep):
     name = folder.name
+    _check_mode(folder, add, filed=False)
     meta_path = folder / RECORD_NAME
     try:
         raw = meta_path.read_bytes()
@@ -216,21 +218,29 @@ def _check_record(archive, folder: Path, expected, report, add, deep):
             "(metadata edited after filing)")
     try:
         meta = json.loads(raw)
-        rec = records.Record.from_metadata(meta, folder)
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
-        add(USABILITY, name, f"record.json does not parse as a record ({type(e).__name__}: {e})")
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as e:
+        add(USABILITY, name, f"record.json does not parse ({e})")
         return None
     report.records += 1
     for key in records.REQUIRED:
         if key not in meta or meta[key] in (None, "", []) and key != "页数":
             add(INTEGRITY, name, f"required metadata {key} is missing")
     _check_values(archive, name, meta, add)
-    listed = {info.get("计算机文件名") for info in meta["files"].values()} | {RECORD_NAME}
+    try:
+        rec = records.Record.from_metadata(meta, folder)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        add(USABILITY, name, f"record.json does not parse as a record ({type(e).__name__}: {e})")
+        rec = None
+    files = meta.get("files") if isinstance(meta.get("files"), dict) else {}
+    listed = {info.get("计算机文件名") for info in files.values() if isinstance(info, dict)}
     for p in sorted(folder.iterdir()):
-        if p.name not in listed:
+        if p.name not in listed | {RECORD_NAME}:
             add(SECURITY, f"{name}/{p.name}", "stray file: not listed in record.json")
-    for role, info in meta["files"].items():
-        _check_file(folder, name, role, info, report, add, deep)
+    for role, info in files.items():
+        if isinstance(info, dict):
+            _check_file(folder, name, role, info, report, add, deep)
     return rec
 
 
@@ -341,14 +351,12 @@ def _deep_pdf(path: Path, where: str, add) -> None:
     except ImportError:
         return
     try:
-        result = pdfa.check(path)
+        problems = pdfa.check(path)
     except Exception as e:  # noqa: BLE001 - another module's checker: report, do not crash
         add(USABILITY, where, f"PDF/A check could not run ({type(e).__name__}: {e})")
         return
-    ok = getattr(result, "ok", result)
-    if ok is False:
-        details = getattr(result, "problems", None) or getattr(result, "errors", None) or []
-        add(USABILITY, where, "not valid PDF/A: " + "; ".join(map(str, details))[:300])
+    for what in problems:
+        add(USABILITY, where, f"not valid PDF/A: {what}")
 
 
 def _check_mode(path: Path, add, *, filed: bool) -> None:
@@ -357,8 +365,7 @@ def _check_mode(path: Path, add, *, filed: bool) -> None:
     except OSError:
         return
     if mode & stat.S_IWOTH:
-        add(SECURITY, path.name if path.parent.name != path.name else str(path),
-            "is world-writable")
+        add(SECURITY, f"{path.parent.name}/{path.name}", "is world-writable")
     elif filed and mode & (stat.S_IWUSR | stat.S_IWGRP):
         add(SECURITY, f"{path.parent.name}/{path.name}", "a filed file is writable (should be "
             "read-only, 0444)")
