@@ -1,0 +1,399 @@
+"""verify_bundle: open a bundle zip safely, validate the bag with bagit, check the catalogue.
+
+    refuse unsafe entries (absolute, `..`, links, size past the bound) → extract to a temp
+    folder → bagit.Bag(...).validate(), every problem → record.json against the manifest,
+    the audit entries and the 归档文件目录 → one list of problems, each named.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import stat
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.bundle import catalogue
+from docgen.bundle.make import AUDIT, CATALOGUE_PDF, CATALOGUE_XLSX, FORMAT, MERGED, README
+from docgen.errors import BadInput, VerifyFailed
+
+RECORD = "record.json"
+TOP_FILES = {CATALOGUE_XLSX, CATALOGUE_PDF, MERGED, AUDIT, README}
+
+
+@dataclass(frozen=True)
+class VerifyLimits:
+    """How much a bundle may unpack to: refused before anything is extracted."""
+
+    max_ratio: float = 10.0  # total declared size ≤ this × the zip's size ...
+    floor_bytes: int = 64 << 20  # ... or this, whichever is larger (small zips of text)
+    max_bytes: int = 16 << 30  # and never more than this
+    max_entries: int = 200_000
+
+    def bound(self, zip_size: int) -> int:
+        return min(max(int(zip_size * self.max_ratio), self.floor_bytes), self.max_bytes)
+
+
+@dataclass
+class BundleCheck:
+    """What `bundle verify` found; `ok` when no problem."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)  # bag-info.txt
+    records: int = 0  # 件 folders in the bag
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def unverified(self) -> bool:
+        """Made with --allow-unverified from an archive that failed 四性检测."""
+        return str(self.info.get("Docgen-Archive-Verified", "")).startswith("no")
+
+    def to_json(self) -> dict:
+        return {"path": str(self.path), "ok": self.ok, "records": self.records,
+                "unverified": self.unverified, "problems": self.problems,
+                "bag_info": self.info}
+
+
+def verify_bundle(path: str | Path, *, limits: VerifyLimits = VerifyLimits(),
+                  workdir: Path | None = None) -> BundleCheck:
+    """Check a bundle; raise VerifyFailed (exit 8) naming every problem, else return it."""
+    result = check_bundle(path, limits=limits, workdir=workdir)
+    if not result.ok:
+        raise VerifyFailed(f"{result.path}: the bundle fails verification "
+                           f"({len(result.problems)} problem(s))",
+                           [*result.problems, "the bundle is not as docgen wrote it: ask for a "
+                            "fresh one (`docgen bundle`) from the archive"])
+    return result
+
+
+def check_bundle(path: str | Path, *, limits: VerifyLimits = VerifyLimits(),
+                 workdir: Path | None = None) -> BundleCheck:
+    """Every problem with a bundle zip, as a BundleCheck; raises only when there is no file."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file — give the bundle's .zip")
+    result = BundleCheck(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        result.problems.append(f"{path}: not a readable zip file ({e}) — the bundle is "
+                               "damaged or is not a bundle")
+        return result
+    with zf:
+        refused = unsafe_entries(zf.infolist(), path.stat().st_size, limits)
+        if refused:
+            result.problems += [*refused, "nothing was extracted"]
+            return result
+        with tempfile.TemporaryDirectory(prefix="docgen-verify-", dir=workdir) as tmp:
+            dest = Path(tmp)
+            result.problems += _extract(zf, dest)
+            bag = _bag_root(zf.namelist(), dest)
+            if bag is None:
+                result.problems.append(f"{path}: no bagit.txt at the top of the zip or of its "
+                                       "one folder — not a BagIt bundle")
+                return result
+            check_bag(bag, result)
+    return result
+
+
+def unsafe_entries(infos: list[zipfile.ZipInfo], zip_size: int,
+                   limits: VerifyLimits = VerifyLimits()) -> list[str]:
+    """Why these zip entries must not be extracted (empty when they are safe)."""
+    found, seen, total = [], set(), 0
+    if len(infos) > limits.max_entries:
+        found.append(f"the zip has {len(infos)} entries, more than the limit of "
+                     f"{limits.max_entries}")
+    for info in infos:
+        name = info.filename
+        parts = re.split(r"[\\/]", name)
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+            found.append(f"{name}: absolute path in the zip (would write outside the "
+                         "extraction folder)")
+        elif ".." in parts:
+            found.append(f"{name}: '..' in the path (would write outside the extraction "
+                         "folder)")
+        elif "\\" in name or "\x00" in name:
+            found.append(f"{name!r}: backslash or NUL in the name")
+        mode = info.external_attr >> 16
+        if info.create_system == 3 and stat.S_ISLNK(mode):
+            found.append(f"{name}: a symbolic link; a bundle holds only regular files")
+        elif info.create_system == 3 and stat.S_IFMT(mode) not in (0, stat.S_IFREG,
+                                                                     stat.S_IFDIR):
+            found.append(f"{name}: not a regular file (mode {oct(mode)})")
+        if info.flag_bits & 0x1:
+            found.append(f"{name}: encrypted entry")
+        if name in seen:
+            found.append(f"{name}: appears twice in the zip")
+        seen.add(name)
+        total += info.file_size
+    bound = limits.bound(zip_size)
+    if total > bound:
+        found.append(f"the entries declare {total} bytes unpacked, past the bound of {bound} "
+                     f"bytes for a {zip_size}-byte zip (a zip bomb, or a bundle bigger than "
+                     "VerifyLimits allows)")
+    return found
+
+
+def _extract(zf: zipfile.ZipFile, dest: Path) -> list[str]:
+    problems = []
+    for info in zf.infolist():
+        target = dest / info.filename
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with zf.open(info) as src, open(target, "xb") as out:
+                # zipfile stops at the declared size, so the bound checked above holds
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+            problems.append(f"{info.filename}: cannot be unpacked ({e}) — the zip is damaged")
+            target.unlink(missing_ok=True)
+    return problems
+
+
+def _bag_root(names: list[str], dest: Path) -> Path | None:
+    tops = {n.split("/", 1)[0] for n in names}
+    if len(tops) == 1:
+        (top,) = tops
+        if (dest / top / "bagit.txt").is_file():
+            return dest / top
+    return dest if (dest / "bagit.txt").is_file() else None
+
+
+def check_bag(bag: Path, result: BundleCheck | None = None) -> BundleCheck:
+    """Validate an unpacked bundle folder: bagit first, then docgen's own checks."""
+    import bagit
+
+    result = result or BundleCheck(bag)
+    # bagit logs each problem as a warning; the library must not print, the report says it
+    logging.getLogger("bagit").addHandler(logging.NullHandler())
+    logging.getLogger("bagit").propagate = False
+    try:
+        b = bagit.Bag(str(bag))
+    except bagit.BagError as e:
+        result.problems.append(f"not a valid bag: {e}")
+        return result
+    result.info = {k: (v[0] if isinstance(v, list) else v) for k, v in b.info.items()}
+    result.problems += _bagit_problems(b)
+    _check_docgen(bag, b, result)
+    return result
+
+
+def _bagit_problems(b) -> list[str]:
+    """Every problem bagit finds; it stops at its first failing stage, so run the rest too."""
+    import bagit
+
+    found: list = []
+    try:
+        b.validate(processes=1)
+        return []
+    except bagit.BagValidationError as e:
+        found += e.details or [_words(e.message)]
+        stopped_early = not any(isinstance(d, bagit.ChecksumMismatch) for d in e.details)
+    except bagit.BagError as e:
+        return [f"bagit: {e}"]
+    if stopped_early:
+        missing, extra = set(), set()
+        try:
+            only_manifest, only_disk = b.compare_manifests_with_fs()
+            missing = set(only_manifest)
+            found += [bagit.FileMissing(p) for p in only_manifest]
+            found += [bagit.UnexpectedFile(p) for p in only_disk]
+            extra = set(only_disk)
+        except (bagit.BagError, OSError) as e:
+            found.append(f"bagit: {e}")
+        try:
+            b._validate_entries(1)  # the digest stage (bagit has no public call for it alone)
+        except bagit.BagValidationError as e:
+            found += [d for d in e.details if getattr(d, "path", None) not in missing | extra]
+        except (bagit.BagError, OSError) as e:
+            found.append(f"bagit: {e}")
+    out = []
+    for d in found:
+        text = _detail(d)
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _detail(d) -> str:
+    import bagit
+
+    if isinstance(d, bagit.ChecksumMismatch):
+        return (f"{d.path}: {d.algorithm} digest differs from the manifest (changed after "
+                f"bundling): expected {d.expected}, found {d.found}")
+    if isinstance(d, bagit.FileMissing):
+        return f"{d.path}: listed in the manifest but missing from the bundle (deleted)"
+    if isinstance(d, bagit.UnexpectedFile):
+        return f"{d.path}: in the bundle but in no manifest (added after bundling)"
+    return d if isinstance(d, str) else f"bagit: {d}"
+
+
+def _words(message: str) -> str:
+    if message.startswith("Payload-Oxum"):
+        return (f"bag-info.txt Payload-Oxum: {message} — files were added to or removed "
+                "from data/")
+    return f"bagit: {message}"
+
+
+def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
+    """record.json against the manifest, audit entries, catalogue; appends to result."""
+    add = result.problems.append
+    info = result.info
+    if info.get("Docgen-Bundle-Format") != FORMAT:
+        add(f"bag-info.txt: Docgen-Bundle-Format is {info.get('Docgen-Bundle-Format')!r}, "
+            f"not {FORMAT!r} — not a docgen bundle, so its catalogue cannot be checked")
+        return
+    data = bag / "data"
+    metas = _records(data, b, add)
+    result.records = len(metas)
+    claimed = info.get("Docgen-Records-Bundled")
+    if claimed != str(len(metas)):
+        add(f"bag-info.txt: Docgen-Records-Bundled says {claimed}, but data/ holds "
+            f"{len(metas)} 件")
+    if info.get("Docgen-Classified-Included") == "no":
+        from docgen.bundle.make import OPEN_CLASSIFICATIONS
+
+        for fn, (_, meta) in metas.items():
+            if meta.get("密级") not in OPEN_CLASSIFICATIONS:
+                add(f"{fn}: 密级 {meta.get('密级')} in a bundle made without "
+                    "--include-classified")
+    for name in sorted(TOP_FILES - {MERGED}):
+        if not (data / name).is_file():
+            add(f"data/{name}: missing")
+    _check_audit(data / AUDIT, metas, add)
+    _check_catalogue(data / CATALOGUE_XLSX, metas, add)
+    _check_merged(data / MERGED, metas, add)
+
+
+def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
+    """{档号: (record.json bytes, parsed)} in 档号 order, checking each 件 folder."""
+    from docgen.archive import numbering
+
+    found = {}
+    manifest = b.entries
+    for meta_path in sorted(data.glob(f"*/*/*/{RECORD}")):
+        folder = meta_path.parent
+        rel = folder.relative_to(data.parent).as_posix()
+        raw = meta_path.read_bytes()
+        try:
+            meta = json.loads(raw)
+            fn = meta["档号"]
+            n = numbering.parse(fn)
+        except (ValueError, KeyError, TypeError) as e:
+            add(f"{rel}/{RECORD}: cannot read the record ({e})")
+            continue
+        if (folder.name, folder.parent.name, folder.parent.parent.name) != (
+                fn, meta.get("机构代码"), str(meta.get("年度"))):
+            add(f"{rel}: the folder does not match its record ({n.year}/{n.unit_code}/{fn} "
+                "expected)")
+        listed = {RECORD}
+        for role, fi in sorted((meta.get("files") or {}).items()):
+            name = fi.get("计算机文件名", "")
+            listed.add(name)
+            rel_file = f"{rel}/{name}"
+            if not (folder / name).is_file():
+                add(f"{rel_file}: the {role} file named in record.json is missing")
+                continue
+            want = (fi.get("digests") or {}).get("SHA-256")
+            have = (manifest.get(rel_file) or {}).get("sha256")
+            if want and have and want != have:
+                add(f"{rel_file}: SHA-256 differs from the digest recorded at filing in "
+                    "record.json (replaced, then re-bagged)")
+        for p in sorted(folder.iterdir()):
+            if p.name not in listed:
+                add(f"{rel}/{p.name}: not named in the 件's record.json")
+        found[fn] = (raw, meta)
+    for p in sorted(data.iterdir()):
+        if p.is_file() and p.name not in TOP_FILES:
+            add(f"data/{p.name}: not part of a docgen bundle")
+    return dict(sorted(found.items(), key=lambda kv: numbering.parse(kv[0])))
+
+
+def _check_audit(path: Path, metas: dict, add) -> None:
+    """Each entry's own SM3 hash, and each record.json's digest in its latest entry."""
+    from docgen.archive import audit, digests
+
+    if not path.is_file():
+        return
+    latest: dict[str, str] = {}
+    for no, line in enumerate(path.read_bytes().splitlines(), 1):
+        try:
+            entry = json.loads(line)
+            ok = entry.get("hash") == audit.entry_hash(entry)
+        except (ValueError, AttributeError):
+            add(f"data/{AUDIT}:{no}: not a JSON object")
+            continue
+        if not ok:
+            add(f"data/{AUDIT}:{no}: entry {entry.get('seq')} does not match its own SM3 hash "
+                "(edited)")
+        for fn, digest in (entry.get("records") or {}).items():
+            latest[fn] = digest
+    for fn, (raw, _) in metas.items():
+        if fn not in latest:
+            add(f"{fn}: no audit entry records its record.json")
+        elif digests.sm3(raw).hexdigest() != latest[fn]:
+            add(f"{fn}: record.json differs from the SM3 digest in its latest audit entry "
+                "(edited after filing)")
+
+
+def _check_catalogue(path: Path, metas: dict, add) -> None:
+    where = f"data/{CATALOGUE_XLSX}"
+    if not path.is_file():
+        return
+    try:
+        rows = catalogue.read_xlsx(path)
+    except ValueError as e:
+        add(f"{where}: {e}")
+        return
+    expected = []
+    for i, (fn, (_, meta)) in enumerate(metas.items(), 1):
+        try:
+            expected.append(catalogue.row(i, meta))
+        except (KeyError, ValueError, TypeError) as e:
+            add(f"{fn}: record.json lacks what the catalogue needs ({e})")
+    have = {r.filing_number: (n, r) for n, r in enumerate(rows, catalogue.HEADER_ROW + 1)}
+    for want in expected:
+        if want.filing_number not in have:
+            add(f"{where}: no row for {want.filing_number}, which is in data/")
+            continue
+        n, got = have.pop(want.filing_number)
+        for col, a, b in zip(catalogue.COLUMNS, got.cells(), want.cells()):
+            if a != b:
+                add(f"{where} row {n} ({want.filing_number}): {col} is {a!r}, record.json "
+                    f"says {b!r}")
+    for fn, (n, _) in have.items():
+        add(f"{where} row {n}: {fn} is catalogued but not in data/")
+
+
+def _check_merged(path: Path, metas: dict, add) -> None:
+    """The 合订本's bookmarks: one per 件 with a PDF, in 档号 order."""
+    want = [f"{fn} {meta.get('题名')}" for fn, (_, meta) in metas.items()
+            if "pdf" in (meta.get("files") or {})]
+    if not want:
+        return
+    where = f"data/{MERGED}"
+    if not path.is_file():
+        add(f"{where}: missing")
+        return
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+            got = [item.title for item in outline.root]
+    except pikepdf.PdfError as e:
+        add(f"{where}: cannot open it ({e})")
+        return
+    if got != want:
+        add(f"{where}: its bookmarks do not list the bundled 件 in 档号 order "
+            f"({len(got)} bookmarks, {len(want)} 件 with a PDF)")
