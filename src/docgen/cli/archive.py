@@ -140,7 +140,7 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON.")
 @by_option
 @click.pass_context
-def file_(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit, unit_code,
+def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit, unit_code,
           doc_number, responsible, retention, classification, campaign_year, pdf, supersedes,
           withdraw, reason, as_json, by):
     """File documents: form files are rendered (Word), converted (PDF/A), stamped and filed.
