@@ -1,0 +1,259 @@
+"""The query language, parsed into a small tree any engine can translate.
+
+    审批                     records containing 审批 (title or text)
+    行政审批 监督             both (AND is implicit)
+    审批 OR 听证              either;  NOT 听证  or  -听证  excludes
+    "限时 办结"               a phrase: the space matches a space or punctuation mark
+    (审批 OR 听证) AND 2011   parentheses group
+    title:承诺 type:plan unit:规划处 year:2011 kind:承诺书 number:Z109-WS·2011
+
+A malformed query raises QueryError with one line saying what and where (column).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docgen.errors import QueryError
+
+TYPES = {"plan": "工作方案", "commitment": "承诺书", "summary": "年度工作总结", "other": "其他"}
+TEXT_FIELDS = {"title": "title", "body": "body", "text": "body", "unit": "unit"}
+KEYWORD_FIELDS = {"type": "type", "kind": "kind", "year": "year", "number": "filing_number",
+                  "filing_number": "filing_number"}
+FIELDS = sorted({*TEXT_FIELDS, *KEYWORD_FIELDS} - {"filing_number"})
+OPERATORS = {"AND", "OR", "NOT"}
+QUOTES = {'"': '"', "“": "”", "「": "」"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words to find; `field` None means title or body."""
+
+    text: str
+    field: str | None = None
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """An exact value of a keyword field (type, kind, year, filing_number)."""
+
+    field: str
+    value: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # word | phrase | op | ( | )
+    text: str
+    col: int  # 1-based
+    field: str | None = None
+
+
+def _error(query: str, col: int, what: str, fix: str) -> QueryError:
+    return QueryError(f"bad query {query!r} at column {col}: {what} — {fix}")
+
+
+def _lex(query: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c.isspace():
+            i += 1
+            continue
+        if c in "()":
+            toks.append(_Tok(c, c, i + 1))
+            i += 1
+            continue
+        start, field = i, None
+        m = re.match(r"([A-Za-z_]+):", query[i:])
+        if m:
+            name = m.group(1).lower()
+            if name not in TEXT_FIELDS and name not in KEYWORD_FIELDS:
+                raise _error(query, i + 1, f"unknown field {m.group(1)!r}",
+                             f"use one of {', '.join(FIELDS)}")
+            field = name
+            i += m.end()
+            if i >= n or query[i].isspace() or query[i] == ")":
+                raise _error(query, i + 1, f"{name}: has no value",
+                             f"write {name}:VALUE with no space after the colon")
+            if query[i] == "(":
+                raise _error(query, i + 1, f"{name}:( … ) groups are not supported",
+                             f"write {name}:a OR {name}:b")
+            c = query[i]
+        if c in QUOTES:
+            close = query.find(QUOTES[c], i + 1)
+            if close < 0:
+                raise _error(query, i + 1, "a quote is not closed", f"end the phrase with {QUOTES[c]}")
+            toks.append(_Tok("phrase", query[i + 1 : close], start + 1, field))
+            i = close + 1
+            continue
+        j = i
+        while j < n and not query[j].isspace() and query[j] not in '()"“」':
+            j += 1
+        word = query[i:j]
+        if field is None and word in OPERATORS:
+            toks.append(_Tok("op", word, start + 1))
+        elif field is None and word.startswith("-") and len(word) > 1:
+            toks.append(_Tok("op", "NOT", start + 1))
+            toks.append(_Tok("word", word[1:], start + 2))
+        else:
+            toks.append(_Tok("word", word, start + 1, field))
+        i = j
+    return toks
+
+
+class _Parser:
+    def __init__(self, query: str):
+        self.query = query
+        self.toks = _lex(query)
+        self.i = 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def end_col(self) -> int:
+        return len(self.query) + 1
+
+    def parse(self):
+        if not self.toks:
+            raise QueryError("empty query — give a word to search for, e.g. docgen search 审批")
+        node = self.or_expr()
+        tok = self.peek()
+        if tok is not None:  # only a stray ")" stops an expression early
+            raise _error(self.query, tok.col, "a ')' has no matching '('", "remove it or add '('")
+        return node
+
+    def or_expr(self):
+        items = [self.and_expr()]
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "OR":
+            self.i += 1
+            items.append(self.and_expr(after=tok))
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_expr(self, after: _Tok | None = None):
+        items = [self.unary(after)]
+        while (tok := self.peek()) is not None and not (tok.kind == ")" or tok.text == "OR"
+                                                        and tok.kind == "op"):
+            if tok.kind == "op" and tok.text == "AND":
+                self.i += 1
+                items.append(self.unary(tok))
+            else:
+                items.append(self.unary())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def unary(self, after: _Tok | None = None):
+        tok = self.peek()
+        if tok is None or tok.kind == ")" or (tok.kind == "op" and tok.text != "NOT"):
+            col = tok.col if tok else self.end_col()
+            if after is not None:
+                raise _error(self.query, after.col, f"{after.text} has nothing after it",
+                             f"put a word after {after.text}, or remove it")
+            what = f"{tok.text} has nothing before it" if tok and tok.kind == "op" else (
+                "empty parentheses" if tok and tok.kind == ")" else "nothing to search for")
+            raise _error(self.query, col, what, "put a word there, or remove it")
+        self.i += 1
+        if tok.kind == "op":  # NOT
+            return Not(self.unary(tok))
+        if tok.kind == "(":
+            if self.peek() is None:
+                raise _error(self.query, tok.col, "a '(' is not closed", "add the missing ')'")
+            node = self.or_expr()
+            close = self.peek()
+            if close is None or close.kind != ")":
+                raise _error(self.query, tok.col, "a '(' is not closed", "add the missing ')'")
+            self.i += 1
+            return node
+        return self.leaf(tok)
+
+    def leaf(self, tok: _Tok):
+        from docgen.search.analysis import query_terms
+
+        field, text = tok.field, tok.text.strip()
+        if field in KEYWORD_FIELDS:
+            return self.keyword(tok, KEYWORD_FIELDS[field], text)
+        if query_terms(text).empty:
+            raise _error(self.query, tok.col, f"{tok.text!r} has no Chinese character, letter or digit",
+                         "search for words, e.g. 审批 or GDP")
+        return Text(text, TEXT_FIELDS.get(field) if field else None, tok.kind == "phrase")
+
+    def keyword(self, tok: _Tok, field: str, value: str):
+        if field == "type":
+            code = {v: k for k, v in TYPES.items()}.get(value, value.lower())
+            if code not in TYPES:
+                raise _error(self.query, tok.col, f"type {value!r} is unknown",
+                             f"use one of {', '.join(TYPES)}")
+            return Keyword("type", code)
+        if field == "year":
+            if not re.fullmatch(r"\d{4}", value):
+                raise _error(self.query, tok.col, f"year {value!r} is not a year",
+                             "write four digits, e.g. year:2011")
+            return Keyword("year", value)
+        if field == "filing_number":
+            return Keyword(field, value.rstrip("*"), prefix=True)
+        return Keyword(field, value)
+
+
+def parse(query: str):
+    """The query tree of a query string; QueryError when it is malformed."""
+    return _Parser(query).parse()
+
+
+def positive_texts(node) -> list[Text]:
+    """The Text leaves not under a NOT: what a snippet should mark."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [t for item in node.items for t in positive_texts(item)]
+    return []
+
+
+def snippet(text: str, needles: list[str], width: int = 90) -> str:
+    """A window of `text` around the most matches, each match marked 【…】."""
+    from docgen.search.analysis import normalize
+
+    text = re.sub(r"\s+", " ", normalize(text)).strip()
+    needles = sorted({n for n in needles if n}, key=len, reverse=True)
+    if not text:
+        return ""
+    if not needles:
+        return text[:width] + ("…" if len(text) > width else "")
+    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    spans = [m.span() for m in pattern.finditer(text)]
+    if not spans:
+        return text[:width] + ("…" if len(text) > width else "")
+    # the window start (at a match) that covers the most matches
+    best, best_count, j = 0, 0, 0
+    for i, (s, _e) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= s + width:
+            j += 1
+        if j - i > best_count:
+            best, best_count = i, j - i
+    start = max(0, spans[best][0] - width // 4)
+    end = min(len(text), start + width)
+    out, last = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(text[last:s] + "【" + text[s:e] + "】")
+        last = e
+    out.append(text[last:end])
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")

@@ -1,0 +1,524 @@
+"""The Whoosh implementation of the search engine (imported only when a search or filing runs).
+
+Tuning, measured in bench/bench_search.py:
+- a Chinese query is matched by `Adjacent`, a phrase check on a covering subset of its bigrams
+  (改革开放 -> 改革@0 开放@2) with explicit offsets, instead of Whoosh's span-based Phrase;
+- only the title, the unit and the filing data are stored; the text for snippets is stored
+  zlib-compressed and read for the shown hits only; body text is indexed, never stored plain;
+- `rebuild` writes one segment; `add` commits small segments that Whoosh merges as it goes;
+- a WhooshEngine keeps its searcher open and refreshes it only when the index changed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from array import array
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+from whoosh import fields, formats, index, query as wq, writing
+from whoosh.analysis import Token, Tokenizer
+from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
+
+from docgen.errors import DocgenError
+from docgen.search import query as q
+from docgen.search.analysis import index_tokens, query_terms
+from docgen.search.engine import Filters, Hit, Hits, IndexDoc, Progress
+
+TITLE_BOOST = 3.0
+WORD_BOOST = 0.5  # extra for records where jieba made the whole query one word
+MAX_STORED_CHARS = 100_000  # snippet source per record
+LOCK_TIMEOUT = 60.0  # seconds a writer waits for another writer (a rebuild may hold it)
+SCHEMA_VERSION = "1"
+INLINE_LIMIT = 16  # postings lists shorter than this live in the term file
+
+
+class IndexLocked(DocgenError):
+    """Another process held the index's writer lock for longer than we waited."""
+
+
+class IndexUnusable(Exception):
+    """The index is missing, from another schema, or unreadable: rebuild it."""
+
+
+class ChineseTokenizer(Tokenizer):
+    """Whoosh face of analysis.index_tokens: bigrams, boundary unigrams, jieba words, Latin."""
+
+    def __init__(self, words: bool = True):
+        self.words = words
+
+    def __eq__(self, other):
+        return isinstance(other, ChineseTokenizer) and other.words == self.words
+
+    def pairs(self, value):
+        """(term, position) pairs; the fast path CompactPositions uses."""
+        return index_tokens(value, words=self.words)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kw):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kw)
+        for text, pos in index_tokens(value, words=self.words):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            yield t
+
+
+class CompactPositions(formats.Positions):
+    """Positions as a packed array (3 bytes for one position, not Whoosh's ~13-byte pickle).
+
+    Bigram indexes have a posting per character, so this halves the index size.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        poses = defaultdict(list)
+        for text, pos in analyzer.pairs(value):
+            poses[text].append(pos)
+        for w, poslist in poses.items():
+            yield w, len(poslist), len(poslist) * fb, self.encode(poslist)
+
+    def encode(self, poslist):
+        code = "H" if poslist[-1] < 65536 else "I"
+        return code.encode() + array(code, poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return array(chr(valuestring[0]), valuestring[1:])
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // (2 if valuestring[:1] == b"H" else 4)
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+    def decode_position_boosts(self, valuestring):
+        return [(pos, 1) for pos in self.decode_positions(valuestring)]
+
+
+def _text_field(analyzer, stored: bool):
+    f = fields.TEXT(analyzer=analyzer, stored=stored)
+    f.format = CompactPositions()
+    return f
+
+
+def make_schema(words: bool = True) -> fields.Schema:
+    analyzer = ChineseTokenizer(words)
+    return fields.Schema(
+        filing_number=fields.ID(stored=True, unique=True),
+        title=_text_field(analyzer, stored=True),
+        body=_text_field(analyzer, stored=False),
+        unit=_text_field(analyzer, stored=True),
+        unit_code=fields.ID(),
+        type=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        year=fields.ID(stored=True),
+        date=fields.ID(stored=True),
+        status=fields.ID(stored=True),
+        doc_number=fields.STORED(),
+        content=fields.STORED(),  # zlib-compressed text, the snippet source
+        schema_version=fields.STORED(),
+    )
+
+
+class Adjacent(wq.Query):
+    """Records where `terms` occur at exactly `offsets` from one another (a Chinese phrase)."""
+
+    def __init__(self, fieldname: str, terms, offsets, boost: float = 1.0):
+        self.fieldname, self.terms, self.offsets, self.boost = fieldname, list(terms), list(offsets), boost
+
+    def __repr__(self):
+        return f"Adjacent({self.fieldname!r}, {list(zip(self.terms, self.offsets))})"
+
+    def __eq__(self, other):
+        return isinstance(other, Adjacent) and repr(other) == repr(self) and other.boost == self.boost
+
+    def __hash__(self):
+        return hash(repr(self))
+
+    def is_leaf(self):
+        return True
+
+    def has_terms(self):
+        return True
+
+    def terms(self, phrases=False):
+        for t in self.terms if phrases else ():
+            yield self.fieldname, t
+
+    def estimate_size(self, ixreader):
+        return min(ixreader.doc_frequency(self.fieldname, t) for t in self.terms)
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        for t in self.terms:
+            if (self.fieldname, t) not in reader:
+                return NullMatcher()
+        leaves = [wq.Term(self.fieldname, t).matcher(searcher, context) for t in self.terms]
+        if len(leaves) == 1:
+            m = leaves[0]
+        else:
+            order = sorted(range(len(leaves)), key=lambda i: reader.doc_frequency(
+                self.fieldname, self.terms[i]))
+            m = leaves[order[0]]
+            for i in order[1:]:
+                m = IntersectionMatcher(m, leaves[i])
+            m = _AdjacentMatcher(m, [leaves[i] for i in order], [self.offsets[i] for i in order])
+        if self.boost != 1.0:
+            m = WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+class _AdjacentMatcher(WrappingMatcher):
+    """Skips candidate records whose term positions do not line up."""
+
+    def __init__(self, child, leaves, offsets, boost=1.0):
+        super().__init__(child, boost)
+        self.leaves, self.offsets = leaves, offsets
+        self._find()
+
+    def _lined_up(self) -> bool:
+        starts = None
+        for leaf, off in zip(self.leaves, self.offsets):
+            s = {p - off for p in leaf.value_as("positions")}
+            starts = s if starts is None else starts & s
+            if not starts:
+                return False
+        return True
+
+    def _find(self):
+        while self.child.is_active() and not self._lined_up():
+            self.child.next()
+
+    def copy(self):
+        return _AdjacentMatcher(self.child.copy(), self.leaves, self.offsets, self.boost)
+
+    def replace(self, minquality=0):
+        return self if self.is_active() else NullMatcher()
+
+    def all_ids(self):
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def next(self):
+        self.child.next()
+        self._find()
+
+    def skip_to(self, id):
+        self.child.skip_to(id)
+        self._find()
+
+    def supports_block_quality(self):
+        return False
+
+
+def text_query(fieldname: str, text: str, boost: float = 1.0, whole_word: bool = False):
+    """The Whoosh query for Chinese/Latin words in one text field (exact substring semantics)."""
+    qt = query_terms(text)
+    if qt.prefix is not None:
+        return wq.Prefix(fieldname, qt.prefix, boost=boost)
+    if qt.empty:
+        return wq.NullQuery
+    phrase = Adjacent(fieldname, qt.terms, qt.offsets, boost=boost)
+    if whole_word and qt.word:
+        return wq.Or([phrase, wq.Term(fieldname, qt.word, boost=WORD_BOOST)])
+    return phrase
+
+
+class WhooshEngine:
+    """A Whoosh index in one folder; safe for many readers and writers across processes."""
+
+    def __init__(self, path: str | Path, *, words: bool = True):
+        self.path = Path(path)
+        self.words = words
+        self._ix = None
+        self._searcher = None
+
+    # -- opening ------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.is_dir() and index.exists_in(str(self.path))
+
+    def open(self):
+        """The index, or IndexUnusable saying why it cannot be used."""
+        if self._ix is not None:
+            return self._ix
+        if not self.exists():
+            raise IndexUnusable("missing")
+        last = None
+        for attempt in range(3):  # a commit may delete segment files between reads
+            try:
+                ix = index.open_dir(str(self.path))
+                if "schema_version" not in ix.schema or ix.schema["body"].analyzer != ChineseTokenizer(self.words):
+                    raise IndexUnusable("made by another version of docgen")
+                with ix.searcher() as s:
+                    s.doc_count()
+                self._ix = ix
+                return ix
+            except IndexUnusable:
+                raise
+            except Exception as e:  # noqa: BLE001 - whoosh raises many kinds when files are bad
+                last = e
+                time.sleep(0.05 * (attempt + 1))
+        raise IndexUnusable(f"unreadable ({type(last).__name__}: {last})")
+
+    def _lock(self):
+        from whoosh.filedb.filestore import FileStorage
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock = FileStorage(str(self.path)).lock("MAIN_WRITELOCK")
+        if not _try_for(lock.acquire, LOCK_TIMEOUT):
+            raise IndexLocked(f"search index {self.path} stayed locked by another process for "
+                              f"{LOCK_TIMEOUT:.0f} s — retry, or run `docgen index rebuild` later")
+        return lock
+
+    def repair(self, docs: Iterable[IndexDoc], progress: Progress | None = None) -> int | None:
+        """Recreate a missing or unreadable index from `docs`, holding the writer lock throughout.
+
+        Returns how many records were indexed, or None when another process repaired it while
+        we waited for the lock (then `docs` is not consumed).
+        """
+        self.close()
+        lock = self._lock()
+        try:
+            try:
+                self.open()
+                return None
+            except IndexUnusable:
+                self.close()
+            from whoosh.filedb.filestore import FileStorage
+
+            for f in self.path.iterdir():  # segments of the broken index; TOC.create drops the rest
+                if f.is_file() and f.name.startswith("MAIN_") and f.suffix == ".seg":
+                    f.unlink()
+            ix = FileStorage(str(self.path)).create_index(make_schema(self.words))
+            w = ix.writer(_lk=False, limitmb=256, codec=CODEC())
+            n = self._write(w, docs, progress, add=True)
+            w.commit(mergetype=writing.CLEAR)
+            return n
+        finally:
+            lock.release()
+            self.close()
+
+    def _write(self, w, docs, progress, *, add: bool) -> int:
+        n = 0
+        try:
+            for d in docs:
+                (w.add_document if add else w.update_document)(**self._fields(d))
+                n += 1
+                if progress:
+                    progress(1)
+        except BaseException:
+            w.cancel()
+            raise
+        return n
+
+    def close(self):
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._ix = None
+
+    def _writer(self, ix):
+        try:
+            return ix.writer(timeout=LOCK_TIMEOUT, delay=0.02, limitmb=256, codec=CODEC())
+        except index.LockError:
+            raise IndexLocked(f"search index {self.path} stayed locked by another process for "
+                              f"{LOCK_TIMEOUT:.0f} s — retry, or run `docgen index rebuild` later") from None
+
+    # -- writing ------------------------------------------------------------------------
+    def add(self, docs: Iterable[IndexDoc]) -> int:
+        w = self._writer(self.open())
+        n = self._write(w, docs, None, add=False)
+        w.commit()
+        return n
+
+    def remove(self, filing_numbers: Iterable[str]) -> int:
+        ix = self.open()
+        w = self._writer(ix)
+        n = 0
+        try:
+            for fn in filing_numbers:
+                n += w.delete_by_term("filing_number", fn)
+        except BaseException:
+            w.cancel()
+            raise
+        w.commit()
+        return n
+
+    def rebuild(self, docs: Iterable[IndexDoc], progress: Progress | None = None) -> int:
+        """Index `docs` as one new segment and drop the old ones in the same commit.
+
+        Searches keep reading the old index until the commit; filers wait for the lock.
+        """
+        try:
+            ix = self.open()
+        except IndexUnusable:
+            n = self.repair(docs, progress)
+            return self.rebuild(docs, progress) if n is None else n
+        w = self._writer(ix)
+        n = self._write(w, docs, progress, add=True)
+        w.commit(mergetype=writing.CLEAR)
+        self.close()
+        return n
+
+    def optimize(self):
+        ix = self.open()
+        ix.optimize()
+
+    def _fields(self, d: IndexDoc) -> dict:
+        text = d.body or ""
+        return dict(
+            filing_number=d.filing_number,
+            title=d.title or "",
+            body=text,
+            unit=d.unit or "",
+            unit_code=(d.unit_code or "").upper(),
+            type=d.type or "other",
+            kind=d.kind or "",
+            year=str(d.year or (d.date.year if d.date else "")),
+            date=d.date.isoformat() if d.date else "",
+            status=d.status or "filed",
+            doc_number=d.doc_number or "",
+            content=zlib.compress(text[:MAX_STORED_CHARS].encode("utf-8"), 6),
+            schema_version=SCHEMA_VERSION,
+        )
+
+    # -- reading ------------------------------------------------------------------------
+    def searcher(self):
+        """A searcher kept open across searches and refreshed when the index changed."""
+        if self._searcher is None:
+            self._searcher = self.open().searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+    def search(self, query: str, filters: Filters = Filters(), limit: int = 20) -> Hits:
+        tree = q.parse(query)
+        wquery = to_whoosh(tree)
+        wfilter = filter_query(filters)
+        try:
+            s = self.searcher()
+            results = s.search(wquery, filter=wfilter, limit=limit, terms=False)
+            needles = [n for t in q.positive_texts(tree) for n in query_terms(t.text).needles]
+            hits = [self._hit(r, needles) for r in results]
+            total = results.estimated_length() if not results.has_exact_length() else len(results)
+        except (DocgenError, IndexUnusable):
+            raise
+        except Exception as e:  # noqa: BLE001 - a broken segment shows up only when read
+            self.close()
+            raise IndexUnusable(f"unreadable ({type(e).__name__}: {e})") from e
+        return Hits(hits, total=total)
+
+    def _hit(self, r, needles) -> Hit:
+        f = r.fields()
+        content = f.get("content")
+        text = zlib.decompress(content).decode("utf-8") if content else ""
+        return Hit(
+            filing_number=f["filing_number"],
+            title=f.get("title", ""),
+            date=f.get("date", ""),
+            type=f.get("type", ""),
+            unit=f.get("unit", ""),
+            score=round(float(r.score or 0.0), 4),
+            snippet=q.snippet(text, needles),
+            kind=f.get("kind", ""),
+            status=f.get("status", "filed"),
+        )
+
+
+def to_whoosh(node):
+    """The Whoosh query for a parsed query tree."""
+    if isinstance(node, q.Text):
+        if node.field is None:
+            return wq.Or([text_query("title", node.text, TITLE_BOOST),
+                          text_query("body", node.text, whole_word=True)])
+        if node.field == "unit":
+            return wq.Or([text_query("unit", node.text), wq.Term("unit_code", node.text.upper())])
+        return text_query(node.field, node.text, TITLE_BOOST if node.field == "title" else 1.0)
+    if isinstance(node, q.Keyword):
+        if node.prefix:
+            return wq.Prefix(node.field, node.value)
+        return wq.Term(node.field, node.value)
+    if isinstance(node, q.And):
+        positives = [to_whoosh(i) for i in node.items if not isinstance(i, q.Not)]
+        negatives = [to_whoosh(i.item) for i in node.items if isinstance(i, q.Not)]
+        base = wq.And(positives) if len(positives) > 1 else (positives[0] if positives else wq.Every())
+        return wq.AndNot(base, wq.Or(negatives)) if negatives else base
+    if isinstance(node, q.Or):
+        return wq.Or([to_whoosh(i) for i in node.items])
+    if isinstance(node, q.Not):
+        return wq.AndNot(wq.Every(), to_whoosh(node.item))
+    raise TypeError(node)
+
+
+def filter_query(f: Filters):
+    parts = []
+    if f.type:
+        parts.append(wq.Term("type", f.type))
+    if f.year:
+        parts.append(wq.Term("year", str(f.year)))
+    if f.unit:
+        parts.append(to_whoosh(q.Text(f.unit, "unit")))
+    if f.date_from or f.date_to:
+        parts.append(wq.TermRange("date", f.date_from.isoformat() if f.date_from else None,
+                                  f.date_to.isoformat() if f.date_to else None))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _try_for(fn, timeout: float, delay: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        if fn():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(delay)
+
+
+def index_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).iterdir() if f.is_file())
+
+
+__all__ = ["WhooshEngine", "IndexLocked", "IndexUnusable", "make_schema", "index_size", "os"]
+
+
+def CODEC():
+    """Postings of rare terms inlined in the term file: most bigrams occur in a few records,
+    and a posting block of their own costs ~100 bytes each."""
+    from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+
+    if not hasattr(W3TermInfo, "set_inline"):  # whoosh-reloaded 2.7.5 misspells it; 1 = off
+        W3TermInfo.set_inline = W3TermInfo.set_inlined
+    _fast_pickle()
+    return W3Codec(inlinelimit=INLINE_LIMIT, compression=3)
+
+
+def _fast_pickle():
+    """Make Whoosh pickle posting blocks with protocol 4 instead of 2.
+
+    Under protocol 2 each posting's bytes value pickles as a `_codecs.encode(…, 'latin1')`
+    call, ~20 bytes of overhead per posting; protocol 4 writes bytes as bytes. Readers
+    unpickle either protocol, so old and new segments mix freely.
+    """
+    import pickle
+
+    from whoosh.codec import whoosh3
+
+    if getattr(whoosh3.dumps, "docgen", False):
+        return
+
+    def dumps(obj, protocol=2):
+        return pickle.dumps(obj, 4)
+
+    dumps.docgen = True
+    whoosh3.dumps = dumps
