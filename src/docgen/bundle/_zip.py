@@ -81,6 +81,12 @@ def fixed_time_zip(buffer: io.BytesIO, when: tuple) -> zipfile.ZipFile:
                 name = info
             super().writestr(name, data, compress_type, compresslevel)
 
+        def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+            # worksheets come from a temp file: its mtime must not reach the zip
+            with open(filename, "rb") as f:
+                self.writestr(arcname or os.path.basename(filename), f.read(), compress_type,
+                              compresslevel)
+
     return _Fixed(buffer, "w", zipfile.ZIP_DEFLATED)
 
 
