@@ -83,6 +83,10 @@ def _lex(query: str) -> list[_Tok]:
             toks.append(_Tok(c, c, i + 1))
             i += 1
             continue
+        if c == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != ")":
+            toks.append(_Tok("op", "NOT", i + 1))
+            i += 1
+            continue
         start, field = i, None
         m = re.match(r"([A-Za-z_]+):", query[i:])
         if m:
@@ -112,9 +116,6 @@ def _lex(query: str) -> list[_Tok]:
         word = query[i:j]
         if field is None and word in OPERATORS:
             toks.append(_Tok("op", word, start + 1))
-        elif field is None and word.startswith("-") and len(word) > 1:
-            toks.append(_Tok("op", "NOT", start + 1))
-            toks.append(_Tok("word", word[1:], start + 2))
         else:
             toks.append(_Tok("word", word, start + 1, field))
         i = j

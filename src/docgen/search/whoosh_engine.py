@@ -33,7 +33,6 @@ WORD_BOOST = 0.5  # extra for records where jieba made the whole query one word
 MAX_STORED_CHARS = 100_000  # snippet source per record
 LOCK_TIMEOUT = 60.0  # seconds a writer waits for another writer (a rebuild may hold it)
 SCHEMA_VERSION = "1"
-INLINE_LIMIT = 16  # postings lists shorter than this live in the term file
 
 
 class IndexLocked(DocgenError):
@@ -241,7 +240,7 @@ class WhooshEngine:
 
     # -- opening ------------------------------------------------------------------------
     def exists(self) -> bool:
-        return self.path.is_dir() and index.exists_in(str(self.path))
+        return self.path.is_dir() and any(self.path.glob("_MAIN_*.toc"))
 
     def open(self):
         """The index, or IndexUnusable saying why it cannot be used."""
@@ -493,14 +492,15 @@ __all__ = ["WhooshEngine", "IndexLocked", "IndexUnusable", "make_schema", "index
 
 
 def CODEC():
-    """Postings of rare terms inlined in the term file: most bigrams occur in a few records,
-    and a posting block of their own costs ~100 bytes each."""
-    from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+    """Whoosh's codec, with posting blocks pickled compactly (see _fast_pickle).
 
-    if not hasattr(W3TermInfo, "set_inline"):  # whoosh-reloaded 2.7.5 misspells it; 1 = off
-        W3TermInfo.set_inline = W3TermInfo.set_inlined
+    Not tried again: inlining short posting lists into the term file (W3Codec inlinelimit);
+    that path of whoosh-reloaded 2.7.5 is broken (a misspelt method, str values on merge).
+    """
+    from whoosh.codec.whoosh3 import W3Codec
+
     _fast_pickle()
-    return W3Codec(inlinelimit=INLINE_LIMIT, compression=3)
+    return W3Codec()
 
 
 def _fast_pickle():
