@@ -127,7 +127,7 @@ def search(archive, query: str, *, type: str | None = None, year: int | None = N
             hits = eng.search(query, filters, limit)
         except IndexUnusable as e:
             n = eng.repair(_docs(archive))
-            if n is not None:
+            if n:  # a new archive's first search just creates the empty index
                 notice = (f"search index at {index_path(archive)} was {e}; rebuilt it from the "
                           f"archive ({n} records)")
             hits = eng.search(query, filters, limit)
