@@ -78,9 +78,14 @@ def repair_torn_tail(path: Path) -> bool:
     """Drop a last line cut short by a crash (no newline); True when something was dropped."""
     try:
         with open(path, "rb+") as f:
-            data = f.read()
-            if not data or data.endswith(b"\n"):
+            end = f.seek(0, os.SEEK_END)
+            if end == 0:
                 return False
+            f.seek(end - 1)
+            if f.read(1) == b"\n":
+                return False
+            f.seek(0)
+            data = f.read()
             f.truncate(data.rfind(b"\n") + 1)
             os.fsync(f.fileno())
             return True

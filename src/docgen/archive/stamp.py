@@ -120,8 +120,8 @@ def page_count(pdf: Path) -> int:
                            "convert the document again; the file is damaged") from None
 
 
-def stamp(src: Path, dst: Path, cells_for_pages) -> int:
-    """Write `src` with the 归档章 on page 1 to `dst`; return the page count.
+def stamp(src: Path, dst: Path, cells_for_pages) -> tuple[int, str | None]:
+    """Write `src` with the 归档章 on page 1 to `dst`; return the page count and PDF/A part.
 
     `cells_for_pages(pages) -> StampCells`, since 页数 is part of the stamp.
     """
@@ -136,6 +136,7 @@ def stamp(src: Path, dst: Path, cells_for_pages) -> int:
         if len(doc.pages) == 0:
             raise ArchiveError(f"{src}: the PDF has no pages — convert the document again")
         pages = len(doc.pages)
+        pdfa = _pdfa_of(doc)
         first = doc.pages[0]
         box = first.mediabox
         width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
@@ -144,7 +145,7 @@ def stamp(src: Path, dst: Path, cells_for_pages) -> int:
         # keep the file's own structure: no object streams added, XMP left as it is
         doc.save(dst, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                  compress_streams=True, fix_metadata_version=False)
-    return pages
+    return pages, pdfa
 
 
 PDFA_MARKERS = (b"pdfaid:part", b"http://www.aiim.org/pdfa/ns/id/")
@@ -156,9 +157,16 @@ def pdfa_part(pdf: Path) -> str | None:
 
     try:
         with pikepdf.open(pdf) as doc:
-            meta = doc.open_metadata()
-            part = meta.get("pdfaid:part")
-            conf = meta.get("pdfaid:conformance") or ""
+            return _pdfa_of(doc)
     except pikepdf.PdfError:
+        return None
+
+
+def _pdfa_of(doc) -> str | None:
+    try:
+        meta = doc.open_metadata()
+        part = meta.get("pdfaid:part")
+        conf = meta.get("pdfaid:conformance") or ""
+    except Exception:  # noqa: BLE001 - XMP that does not parse identifies nothing
         return None
     return f"{part}{conf.upper()}" if part else None

@@ -1,7 +1,8 @@
 """Filing: the Archive, its lock, and transactions that a SIGKILL cannot leave half done.
 
-A change is built in `.tmp/<txn>/` (new 件 folders, replacement record.json files, and last a
-plan `txn.json`), fsynced, then committed by appending its audit entry, then moved into place.
+A change is built in `.tmp/<txn>/` (new 件 folders under new/, replacement record.json files
+under upd/), fsynced, then committed by appending its audit entry (which names the txn), then
+moved into place.
 Whoever next takes the lock finishes a committed change (its entry is the log's last) or
 deletes an uncommitted one. So a 件 is on disk complete or not at all, an audit entry always
 has its record, and the 件号 — counted from the folders on disk — never skips.
@@ -295,10 +296,10 @@ class Archive:
                 if old.status != "filed":
                     raise ArchiveError(f"{supersedes} is {old.status}; only the current "
                                        "version of a 件 can be superseded")
-            group = (spec.year, RETENTION_CODES[spec.retention], spec.unit_code)
-            taken = [n for n, _ in self.record_dirs(spec.year)]
             number = numbering.make(self.settings.fonds_code, spec.year, spec.retention,
-                                    spec.unit_code, numbering.next_item(taken, group))
+                                    spec.unit_code, 1)
+            number = numbering.make(number.fonds, number.year, number.retention_code,
+                                    number.unit_code, self._next_item(number.prefix(), spec.year))
             who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
             txn = _Txn(self)
             try:
@@ -323,6 +324,16 @@ class Archive:
             done = [self.record(n) for n in changed]
             done[0].notices.extend(self._index(done))
             return done[0]
+
+    def _next_item(self, prefix: str, year: int) -> int:
+        """One past the highest 件号 on disk in the group `prefix` (the folders are the truth)."""
+        try:
+            names = os.listdir(self.root / RECORDS / str(year))
+        except FileNotFoundError:
+            return 1
+        items = [int(n[len(prefix):]) for n in names
+                 if n.startswith(prefix) and len(n) == len(prefix) + 4 and n[-4:].isdigit()]
+        return 1 + max(items, default=0)
 
     def _index(self, changed: list[Record]) -> list[str]:
         """Tell the derived search index; it never makes filing fail."""
@@ -360,24 +371,14 @@ class Archive:
         tmp = self.root / TMP
         if not tmp.is_dir():
             return done
-        last = None
+        last = (audit.last_entry(self.audit_path) or {}) if any(tmp.iterdir()) else {}
         for d in sorted(tmp.iterdir()):
-            plan_path = d / "txn.json"
-            plan = None
-            if plan_path.is_file():
-                try:
-                    plan = json.loads(plan_path.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    plan = None
-            if plan is not None:
-                if last is None:
-                    last = audit.last_entry(self.audit_path) or {}
-                if last.get("txn") == plan["txn"]:
-                    _apply(self.root, d, plan)
-                    done.append(f"finished {plan['txn']}")
-            _rmtree(d)
-            if plan is None or last.get("txn") != plan["txn"]:
+            if last.get("txn") == d.name:  # committed: its audit entry is the last one
+                _apply(self.root, d)
+                done.append(f"finished {d.name}")
+            else:
                 done.append(f"removed unfinished {d.name}")
+            _rmtree(d)
         return done
 
 
@@ -389,23 +390,22 @@ class _Txn:
         self.id = uuid.uuid4().hex
         self.dir = archive.root / TMP / self.id
         self.dir.mkdir(parents=True)
-        self.moves: list[tuple[str, str]] = []
         self.digests: dict[str, str] = {}
 
     def new_item(self, number, spec: _Spec, sources, who, when, supersedes) -> dict:
         from docgen.archive import stamp
 
-        item = self.dir / "item"
-        item.mkdir()
         name = str(number)
+        pages = None
+        item = self.dir / "new" / name
+        item.mkdir(parents=True)
         files = {}
         for role, src in sources.items():
             if role == "pdf":
                 dst = item / f"{name}.pdf"
-                pages = stamp.stamp(src, dst, lambda p: stamp.StampCells(
+                pages, pdfa = stamp.stamp(src, dst, lambda p: stamp.StampCells(
                     number.fonds, number.year, number.item, number.unit_code,
                     number.retention_code, p))
-                pdfa = stamp.pdfa_part(dst)
                 if not pdfa:
                     raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — "
                                    "convert it to PDF/A first (`docgen convert`, or "
@@ -420,9 +420,6 @@ class _Txn:
                            "格式信息": records.format_info(dst, pdfa), "原文件名": src.name,
                            "digests": found}
             _seal(dst)
-        pages = None
-        if "pdf" in files:
-            pages = stamp.page_count(item / files["pdf"]["计算机文件名"])
         meta = {
             "format": records.FORMAT,
             "立档单位名称": self.archive.settings.fonds_name,
@@ -443,45 +440,49 @@ class _Txn:
         _write_sealed(item / RECORD_NAME, data)
         fsync_dir(item)
         self.digests[name] = digests.sm3(data).hexdigest()
-        self.moves.append(("item", f"{RECORDS}/{number.year}/{name}"))
         return meta
 
     def update(self, rec: Record, meta: dict) -> None:
         data = records.encode(meta)
-        src = f"update-{len(self.moves)}.json"
-        _write_sealed(self.dir / src, data)
+        (self.dir / "upd").mkdir(exist_ok=True)
+        _write_sealed(self.dir / "upd" / f"{rec.filing_number}.json", data)
         self.digests[rec.filing_number] = digests.sm3(data).hexdigest()
-        self.moves.append((src, str(rec.files["metadata"].relative_to(self.archive.root))))
 
     def commit(self, entry: dict) -> None:
-        """Write the plan, append the audit entry (the commit point), then move into place."""
-        plan = {"txn": self.id, "moves": self.moves}
-        for _, dst in self.moves:  # a year folder must exist before the move
-            (self.archive.root / dst).parent.mkdir(parents=True, exist_ok=True)
-        _write_sealed(self.dir / "txn.json", json.dumps(plan).encode())
-        fsync_dir(self.dir)
+        """Append the audit entry (the commit point), then move the pieces into place."""
+        for sub in ("new", "upd"):
+            if (self.dir / sub).is_dir():
+                fsync_dir(self.dir / sub)
         entry = {**entry, "txn": self.id, "records": self.digests}
         try:
             audit.append(self.archive.audit_path, entry)
         except BaseException:
             _rmtree(self.dir)
             raise
-        _apply(self.archive.root, self.dir, plan)
+        _apply(self.archive.root, self.dir)
         _rmtree(self.dir)
 
     def abort(self) -> None:
         _rmtree(self.dir)
 
 
-def _apply(root: Path, txn_dir: Path, plan: dict) -> None:
-    """Move a committed change's pieces into place; safe to repeat after a kill."""
-    for src, dst in plan["moves"]:
-        s, d = txn_dir / src, root / dst
-        if not s.exists():
-            continue  # moved before the kill
-        d.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(s, d)
-        fsync_dir(d.parent)
+def _apply(root: Path, txn_dir: Path) -> None:
+    """Move a committed change's pieces into place: new 件 first, then replaced records.
+
+    Safe to repeat after a kill: what was moved is no longer in the staging folder.
+    """
+    moves = []
+    if (txn_dir / "new").is_dir():
+        for item in sorted((txn_dir / "new").iterdir()):
+            year = str(numbering.parse(item.name).year)
+            moves.append((item, root / RECORDS / year / item.name))
+    if (txn_dir / "upd").is_dir():
+        for upd in sorted((txn_dir / "upd").iterdir()):
+            moves.append((upd, records.folder_for(root, upd.stem) / RECORD_NAME))
+    for src, dst in moves:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+        fsync_dir(dst.parent)
 
 
 def _seal(path: Path) -> None:
