@@ -514,3 +514,33 @@ def test_example_plan_page_numbers_alternate_sides(plan_pdf):
 def test_example_plan_full_lines_hold_28_characters(plan_pdf):
     full = layout(plan_pdf)["full_line_units"]
     assert full and Counter(round(u) for u in full).most_common(1)[0][0] == 28, Counter(full)
+
+
+@pytest.mark.slow
+def test_word_file_without_author_fails_saying_how_to_fix_it(tmp_path):
+    """A title can fall back to the file name; an author cannot be made up."""
+    doc = tmp_path / "无作者.docx"
+    make_docx(doc, corpus_paragraphs(3, 1), title="")
+    d = Document(doc)
+    d.core_properties.author = ""
+    d.save(doc)
+    result = convert([doc], tmp_path / "out", options=ConvertOptions(workers=1))
+    assert result.converted == {}
+    why = result.failed[doc]
+    assert "no author in the document information (/Author)" in why
+    assert "no title" not in why  # LibreOffice was given the file name as title
+    assert "File > Info > Properties" in why
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_interrupted_batch_stops_libreoffice_and_leaves_only_finished_pdfs(five_docs, tmp_path):
+    def on_done(src, pdf, reason):
+        raise KeyboardInterrupt  # what Ctrl-C does to the waiting caller
+
+    with pytest.raises(KeyboardInterrupt):
+        convert(five_docs, tmp_path, on_done=on_done, options=ConvertOptions(workers=2))
+    assert soffice_pids() == []
+    left = list(tmp_path.iterdir())
+    assert left and all(p.suffix == ".pdf" and ".part" not in p.name for p in left)
+    assert all(pdfa.check(p) == [] for p in left)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -45,6 +47,7 @@ class ConvertResult:
 class _Job:
     src: Path
     pdf: Path
+    stage: Path | None = None  # private folder next to `pdf` where LibreOffice writes
 
 
 class _Refused(Exception):
@@ -78,12 +81,18 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
         else:
             todo.put(job)
     if out_dir is not None and not todo.empty():
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise BadInput(f"cannot create the output folder {out_dir}: {e.strerror} — "
+                           "choose another with -o") from None
+    stages = _stage([job for job in jobs if job.stage is None and job.src.is_file()])
 
     n_workers = max(1, min(options.workers, todo.qsize()))
     offices = [_soffice.Office(soffice, python, startup_timeout=options.startup_timeout)
                for _ in range(n_workers)]
-    threads = [threading.Thread(target=_work, args=(office, todo, done, options, result),
+    cancel = threading.Event()
+    threads = [threading.Thread(target=_work, args=(office, todo, done, options, result, cancel),
                                 daemon=True) for office in offices]
     for t in threads:
         t.start()
@@ -96,12 +105,19 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
                 result.failed[job.src] = reason
             if on_done is not None:
                 on_done(job.src, pdf, reason)
+    except BaseException:  # interrupted (or on_done raised): stop LibreOffice now, not later
+        cancel.set()
+        _drain(todo)
+        for office in offices:
+            office.stop()
+        raise
     finally:
-        _drain(todo)  # on an interrupt, the workers stop after their current file
         for t in threads:
             t.join()
         for office in offices:
             office.stop()
+        for stage in stages:  # LibreOffice's lock and temporary files, if it was killed
+            shutil.rmtree(stage, ignore_errors=True)
         result.restarts = sum(max(0, o.starts - 1) for o in offices)
     return result
 
@@ -119,6 +135,25 @@ def _plan(sources: list[Path], out_dir: Path | None) -> list[_Job]:
     return jobs
 
 
+def _stage(jobs: list[_Job]) -> list[Path]:
+    """A hidden folder in each output folder for LibreOffice to write in: a killed export
+    leaves its lock and temporary files there, not among the user's files; a checked PDF is
+    then renamed from it (same file system, so the rename is atomic)."""
+    stages: dict[Path, Path] = {}
+    try:
+        for job in jobs:
+            folder = job.pdf.parent
+            if folder not in stages:
+                stages[folder] = Path(tempfile.mkdtemp(prefix=".docgen-convert-", dir=folder))
+            job.stage = stages[folder]
+    except OSError as e:
+        for stage in stages.values():
+            shutil.rmtree(stage, ignore_errors=True)
+        raise BadInput(f"cannot write in {folder}: {e.strerror} — convert into a folder you "
+                       "can write with -o") from None
+    return list(stages.values())
+
+
 def _drain(todo: queue.Queue) -> None:
     while True:
         try:
@@ -128,15 +163,17 @@ def _drain(todo: queue.Queue) -> None:
 
 
 def _work(office, todo: queue.Queue, done: queue.Queue, options: ConvertOptions,
-          result: ConvertResult) -> None:
+          result: ConvertResult, cancel: threading.Event) -> None:
     """One worker: take files until none are left, each tried at most twice."""
-    while True:
+    while not cancel.is_set():
         try:
             job = todo.get_nowait()
         except queue.Empty:
             return
         outcome: tuple[Path | None, str | None] = (None, "not converted")
         for attempt in (1, 2):
+            if cancel.is_set():
+                return
             try:
                 _attempt(office, job, options.timeout)
                 outcome = (job.pdf, None)
@@ -157,7 +194,7 @@ def _attempt(office, job: _Job, timeout: float) -> None:
     """Convert one file to a temporary name, check it, rename it; leave nothing behind."""
     from docgen import _soffice
 
-    tmp = job.pdf.with_name(f".{job.pdf.stem}.{uuid.uuid4().hex[:8]}.part.pdf")
+    tmp = job.stage / f"{job.pdf.stem}.{uuid.uuid4().hex[:8]}.pdf"
     try:
         try:
             said = office.convert(job.src, tmp, timeout)
@@ -171,8 +208,11 @@ def _attempt(office, job: _Job, timeout: float) -> None:
             raise RuntimeError("LibreOffice reported success but wrote no PDF")
         problems = pdfa.check(tmp)
         if problems:
+            fix = (" — give the Word file a title and an author (Word: File > Info > "
+                   "Properties), then convert again"
+                   if any(p.startswith(("no title", "no author")) for p in problems) else "")
             raise RuntimeError("the PDF LibreOffice wrote fails the PDF/A check: "
-                               + "; ".join(problems))
+                               + "; ".join(problems) + fix)
         os.replace(tmp, job.pdf)
     finally:
         tmp.unlink(missing_ok=True)
