@@ -98,3 +98,24 @@ def test_verbose_shows_the_traceback(tmp_path):
 def test_usage_errors_exit_2(docgen):
     code, out, err = docgen("form", "new", "memo")
     assert code == ExitCode.usage and "Invalid value" in err
+
+
+@pytest.mark.slow
+def test_generate_pdf_side_by_side(tmp_path, docgen):
+    from pypdf import PdfReader
+
+    code, out, err = docgen("generate", EXAMPLES / "commitment.yaml", "-o", tmp_path, "--pdf")
+    assert code == 0, err
+    assert out.split() == [str(tmp_path / "commitment.docx"), str(tmp_path / "commitment.pdf")]
+    reader = PdfReader(tmp_path / "commitment.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "区建设局规划处2011年民主评议服务承诺书" in text.replace(" ", "").replace("\n", "")
+    assert reader.metadata.title == "区建设局规划处2011年民主评议服务承诺书"
+
+
+def test_generate_pdf_without_libreoffice_writes_nothing(tmp_path, monkeypatch, docgen):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    code, out, err = docgen("generate", EXAMPLES / "plan.yaml", "-o", tmp_path / "o", "--pdf")
+    assert code == ExitCode.converter_missing, err
+    assert "libreoffice-writer-nogui" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

@@ -173,3 +173,11 @@ def test_cli_form_schema(docgen):
     code, out, err = docgen("form", "schema", "commitment")
     schema = json.loads(out)
     assert "items" in schema["required"] and "target" in json.dumps(schema)
+
+
+def test_folded_yaml_lines_join_without_spaces_in_chinese(tmp_path):
+    text = example_text("plan").replace(
+        "guiding_ideology: >-\n", "guiding_ideology: >-\n  以 GDP 增长为\n  目标，\n", 1)
+    form = load_form(write(tmp_path, text))
+    assert form.guiding_ideology.startswith("以 GDP 增长为目标，以“为人民服务")
+    assert " " not in form.basis

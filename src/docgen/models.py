@@ -13,8 +13,20 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from docgen.dates import parse_date
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# CJK characters and full-width punctuation: between two of them, whitespace is never wanted
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f“”‘’]"
+_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def _join_cjk_lines(value):
+    """YAML folds a long line into 'a b'; in Chinese text that space is a typo, so drop it."""
+    return _CJK_GAP.sub("", value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_join_cjk_lines),
+                 StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Line = Annotated[str, BeforeValidator(_join_cjk_lines),
+                 StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 def _date(value) -> dt.date:
