@@ -201,7 +201,7 @@ def batch(tmp_path_factory):
     for i, report in enumerate((3, 40, 60)):
         path = src / f"report{i}.docx"
         good[path] = make_docx(path, corpus_paragraphs(report, 6), title=f"政府工作报告摘录{i}")
-    bad = {src / "junk.docx": "corrupt", src / "corrupt.docx": "input/output error",
+    bad = {src / "junk.docx": "corrupt", src / "corrupt.docx": "source file could not be loaded",
            src / "missing.docx": "no such file"}
     make_junk_zip(src / "junk.docx")
     make_corrupt(src / "report0.docx", src / "corrupt.docx")

@@ -2,7 +2,7 @@
 
 Run by the Python that has LibreOffice's `uno` module (Debian: /usr/bin/python3 with
 python3-uno), not by docgen's own interpreter; so this file imports only the standard library
-and uno. docgen.\\_soffice starts it next to a `soffice --accept=pipe,...` and owns both processes.
+and uno. docgen._soffice starts it next to a `soffice --accept=pipe,...` and owns both processes.
 
 Protocol, one JSON object per line:
     -> {"in": "/abs/input.docx", "out": "/abs/output.pdf"}
@@ -46,8 +46,8 @@ class Refuse(unohelper.Base, XInteractionHandler):
         elif "XInteractionApprove" in names and "XInteractionDisapprove" in names:
             self.said.append("LibreOffice: the file is corrupt and therefore cannot be opened "
                              "(it offered to try a repair; docgen declined)")
-        elif not self.said:
-            self.said.append("LibreOffice: general input/output error")
+        elif not self.said:  # an error box; which error, this pyuno cannot say (above)
+            self.said.append("LibreOffice: source file could not be loaded (a read error)")
         for wanted in ("XInteractionAbort", "XInteractionDisapprove"):
             for kind, c in answers:
                 if wanted in kind:
@@ -134,7 +134,7 @@ def convert(desktop, src, dst):
         raise
     if doc is None:
         raise RuntimeError("; ".join(handler.said) or
-                           "LibreOffice could not load the file (source file could not be loaded)")
+                           "LibreOffice: source file could not be loaded")
     try:
         props = doc.getDocumentProperties()
         if not props.Title.strip():  # a user's own file may have none; the PDF needs one
