@@ -39,8 +39,10 @@ class Crashed(Exception):
 
 def find(soffice: str | None = None) -> str:
     """The soffice executable to run, or ConverterMissing naming the package to install."""
-    path = shutil.which(soffice or "soffice") if not soffice or os.sep not in soffice else (
-        soffice if os.access(soffice, os.X_OK) and Path(soffice).is_file() else None)
+    if soffice and os.sep in soffice:  # a path: use it as given
+        path = soffice if Path(soffice).is_file() and os.access(soffice, os.X_OK) else None
+    else:  # a command name: look it up on PATH
+        path = shutil.which(soffice or "soffice")
     if path is None:
         where = f" at {soffice}" if soffice else " (no soffice on PATH)"
         raise ConverterMissing(
