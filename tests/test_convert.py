@@ -42,8 +42,9 @@ def corpus_paragraphs(report: int, n: int, start: int = 5) -> list[str]:
     """n real paragraphs (40+ characters) from one government work report."""
     with open(CORPUS, encoding="utf-8") as f:
         content = json.loads(f.readlines()[report])["content"]
-    paras = [p.strip() for p in content.split("\n") if len(p.strip()) >= 40]
-    return paras[start:start + n]
+    paras = [p.strip() for p in content.split("\n") if len(p.strip()) >= 40][start:start + n]
+    assert len(paras) == n, f"report {report} has too few paragraphs"
+    return paras
 
 
 def run_in(paragraph, text: str, font: str, size: float = 16, bold: bool = False):
@@ -198,11 +199,12 @@ def batch(tmp_path_factory):
     fonts = make_docx(src / "方案.docx", corpus_paragraphs(70, 4) + [f"生僻字：{'、'.join(RARE)}。"],
                       headings=True)
     good[src / "方案.docx"] = fonts
-    for i, report in enumerate((3, 40, 60)):
+    for i, report in enumerate((40, 51, 60)):
         path = src / f"report{i}.docx"
         good[path] = make_docx(path, corpus_paragraphs(report, 6), title=f"政府工作报告摘录{i}")
     bad = {src / "junk.docx": "corrupt", src / "corrupt.docx": "source file could not be loaded",
-           src / "missing.docx": "no such file"}
+           src / "missing.docx": "no such file", src / "notes.txt": "not a Word file (.txt)"}
+    (src / "notes.txt").write_text(corpus_paragraphs(70, 1)[0], encoding="utf-8")
     make_junk_zip(src / "junk.docx")
     make_corrupt(src / "report0.docx", src / "corrupt.docx")
     try:
@@ -305,7 +307,7 @@ def test_pdfs_are_pdfa_2b_with_the_forms_metadata(batch):
 
 def test_libreoffice_missing_raises_naming_the_package(tmp_path):
     doc = tmp_path / "a.docx"
-    make_docx(doc, corpus_paragraphs(3, 1))
+    make_docx(doc, corpus_paragraphs(70, 1))
     with pytest.raises(ConverterMissing, match="libreoffice-writer-nogui"):
         convert([doc], tmp_path / "out", options=ConvertOptions(soffice="/nonexistent/soffice"))
     assert not (tmp_path / "out").exists()
@@ -313,7 +315,7 @@ def test_libreoffice_missing_raises_naming_the_package(tmp_path):
 
 def test_libreoffice_missing_from_path_exit_code_5(tmp_path, monkeypatch):
     doc = tmp_path / "a.docx"
-    make_docx(doc, corpus_paragraphs(3, 1))
+    make_docx(doc, corpus_paragraphs(70, 1))
     before = tree(tmp_path)
     empty = tmp_path / "empty-bin"
     empty.mkdir()
@@ -330,7 +332,7 @@ def test_two_inputs_with_one_output_name_are_refused(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     for d in ("a", "b"):
-        make_docx(tmp_path / d / "方案.docx", corpus_paragraphs(3, 1))
+        make_docx(tmp_path / d / "方案.docx", corpus_paragraphs(70, 1))
     before = tree(tmp_path)
     with pytest.raises(BadInput, match="would both be written"):
         convert([tmp_path / "a" / "方案.docx", tmp_path / "b" / "方案.docx"], tmp_path / "out")
@@ -520,7 +522,7 @@ def test_example_plan_full_lines_hold_28_characters(plan_pdf):
 def test_word_file_without_author_fails_saying_how_to_fix_it(tmp_path):
     """A title can fall back to the file name; an author cannot be made up."""
     doc = tmp_path / "无作者.docx"
-    make_docx(doc, corpus_paragraphs(3, 1), title="")
+    make_docx(doc, corpus_paragraphs(70, 1), title="")
     d = Document(doc)
     d.core_properties.author = ""
     d.save(doc)

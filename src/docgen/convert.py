@@ -23,6 +23,10 @@ from docgen import pdfa
 from docgen.errors import BadInput
 
 
+# what LibreOffice is asked to open, each with its import filter (see _uno_worker.FILTERS)
+WORD_SUFFIXES = (".docx", ".docm", ".doc", ".odt", ".rtf")
+
+
 @dataclass(frozen=True)
 class ConvertOptions:
     timeout: float = 120.0  # seconds per document; a hung conversion is killed, then retried
@@ -78,6 +82,9 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
     for job in jobs:
         if not job.src.is_file():
             done.put((job, None, f"{job.src}: no such file"))
+        elif job.src.suffix.lower() not in WORD_SUFFIXES:
+            done.put((job, None, f"not a Word file ({job.src.suffix or 'no extension'}); "
+                                 f"docgen converts {', '.join(WORD_SUFFIXES)}"))
         else:
             todo.put(job)
     if out_dir is not None and not todo.empty():
@@ -86,7 +93,7 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
         except OSError as e:
             raise BadInput(f"cannot create the output folder {out_dir}: {e.strerror} — "
                            "choose another with -o") from None
-    stages = _stage([job for job in jobs if job.stage is None and job.src.is_file()])
+    stages = _stage(list(todo.queue))
 
     n_workers = max(1, min(options.workers, todo.qsize()))
     offices = [_soffice.Office(soffice, python, startup_timeout=options.startup_timeout)
