@@ -78,24 +78,27 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
     jobs = _plan([Path(p) for p in docx_paths], out_dir)
     done: queue.Queue = queue.Queue()
 
-    todo: queue.Queue = queue.Queue()
+    runnable = []
     for job in jobs:
         if not job.src.is_file():
-            done.put((job, None, f"{job.src}: no such file"))
+            done.put((job, None, "no such file"))
         elif job.src.suffix.lower() not in WORD_SUFFIXES:
             done.put((job, None, f"not a Word file ({job.src.suffix or 'no extension'}); "
                                  f"docgen converts {', '.join(WORD_SUFFIXES)}"))
         else:
-            todo.put(job)
-    if out_dir is not None and not todo.empty():
+            runnable.append(job)
+    if out_dir is not None and runnable:
         try:
             Path(out_dir).mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise BadInput(f"cannot create the output folder {out_dir}: {e.strerror} — "
                            "choose another with -o") from None
-    stages = _stage(list(todo.queue))
+    stages = _stage(runnable)
+    todo: queue.Queue = queue.Queue()
+    for job in runnable:
+        todo.put(job)
 
-    n_workers = max(1, min(options.workers, todo.qsize()))
+    n_workers = max(1, min(options.workers, len(runnable)))
     offices = [_soffice.Office(soffice, python, startup_timeout=options.startup_timeout)
                for _ in range(n_workers)]
     cancel = threading.Event()
