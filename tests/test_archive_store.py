@@ -262,3 +262,43 @@ def test_init_refuses_existing_or_bad(tmp_path):
         init_archive(tmp_path / "c", fonds_code="z", fonds_name="区建设局",
                      units=[("a", "GHC"), ("b", "GHC")])
     assert not (tmp_path / "c").exists()
+
+
+def _with_box(src, dst, boxes):
+    """A copy of a PDF/A with black boxes (x, y-from-top, w, h in mm) drawn on page 1."""
+    import pikepdf
+
+    mm = 72 / 25.4
+    with pikepdf.open(src) as doc:
+        page = doc.pages[0]
+        height = float(page.mediabox[3])
+        ops = "".join(f"q 0 0 0 rg {x * mm:.1f} {height - (y + h) * mm:.1f} {w * mm:.1f} "
+                      f"{h * mm:.1f} re f Q\n" for x, y, w, h in boxes)
+        page.contents_add(pikepdf.Stream(doc, ops.encode()), prepend=False)
+        doc.save(dst)
+    return dst
+
+
+def _text_in(pdf, x_mm, w_mm):
+    mm = 72 / 25.4
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", str(int(x_mm * mm)), "-y",
+                           "0", "-W", str(int(w_mm * mm)), "-H", str(int(37 * mm)), str(pdf),
+                           "-"], capture_output=True, text=True).stdout
+
+
+def test_imported_pdf_stamp_finds_blank_space_in_the_top_band(arc, sources, tmp_path):
+    from docgen import pdfa
+
+    busy = _with_box(sources / "plan.pdf", tmp_path / "busy.pdf", [(70, 2, 70, 30)])
+    rec = file_other(arc, sources, pdf=busy)
+    assert rec.notices == []
+    assert "Z109" not in _text_in(rec.files["pdf"], 70, 70)
+    assert "Z109" in _text_in(rec.files["pdf"], 140, 70)  # moved right, still top band
+    assert pdfa.check(rec.files["pdf"]) == []
+
+
+def test_imported_pdf_without_blank_space_gets_a_notice(arc, sources, tmp_path):
+    full = _with_box(sources / "plan.pdf", tmp_path / "full.pdf", [(0, 0, 210, 37)])
+    rec = file_other(arc, sources, pdf=full)
+    assert len(rec.notices) == 1 and "no blank space" in rec.notices[0]
+    assert "Z109" in _text_in(rec.files["pdf"], 70, 70)

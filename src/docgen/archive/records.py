@@ -73,6 +73,37 @@ class Record:
             dir=folder, files=files, metadata=meta)
 
 
+def new_metadata(*, number, spec, settings, files: dict, pages: int | None, file_id: str,
+                 who: str, when: str, supersedes: str | None) -> dict:
+    """record.json of a new 件: the DA/T 46 core elements, its files, the first 业务行为."""
+    from docgen.dates import format_compact
+
+    return {
+        "format": FORMAT,
+        "立档单位名称": settings.fonds_name,
+        "电子文件号": file_id,
+        "档号": str(number), "全宗号": number.fonds, "门类": "文书", "年度": number.year,
+        "保管期限": spec.retention, "保管期限代码": number.retention_code,
+        "机构或问题": spec.unit, "机构代码": number.unit_code, "件号": f"{number.item:04d}",
+        "题名": spec.title, "文件编号": spec.doc_number, "责任者": spec.responsible,
+        "日期": format_compact(spec.date), "文种": spec.kind, "密级": spec.classification,
+        "页数": pages, "type": spec.type, "campaign_year": spec.campaign_year,
+        "归档单位": settings.filing_office,
+        "files": files,
+        "业务行为": [{"行为": "归档", "行为时间": when, "机构人员名称": who,
+                  "说明": f"supersedes {supersedes}" if supersedes else ""}],
+        "status": "filed", "supersedes": supersedes, "superseded_by": None,
+    }
+
+
+def with_action(meta: dict, action: str, when: str, who: str, note: str, **changes) -> dict:
+    """A copy of record.json with `changes` applied and one more 业务行为."""
+    out = {**meta, **changes}
+    out["业务行为"] = [*meta["业务行为"],
+                   {"行为": action, "行为时间": when, "机构人员名称": who, "说明": note}]
+    return out
+
+
 def parse_compact(text: str) -> dt.date:
     return dt.datetime.strptime(text, "%Y%m%d").date()
 

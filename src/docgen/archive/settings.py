@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from docgen.archive.numbering import CODE
 from docgen.errors import ArchiveError
@@ -59,8 +60,9 @@ class Deadline:
     start: dt.date | None
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
+    """A unit that files; unpacks as (name, code) like init_archive's `units`."""
+
     name: str  # 单位名称, e.g. 区建设局规划处
     code: str  # 机构（问题）代码, e.g. GHC
 

@@ -78,8 +78,10 @@ def _register_font() -> str:
     return FONT_NAME
 
 
-def overlay(width: float, height: float, cells: StampCells) -> bytes:
-    """A one-page PDF of the page's size holding only the stamp."""
+def overlay(width: float, height: float, cells: StampCells,
+            spot: tuple[float, float] | None = None) -> bytes:
+    """A one-page PDF of the page's size holding only the stamp, its top-left at `spot`
+    (points from the page's left and top edges; default: top centre, 8 mm down)."""
     from reportlab.pdfgen import canvas
 
     font = _register_font()
@@ -88,7 +90,8 @@ def overlay(width: float, height: float, cells: StampCells) -> bytes:
     c = canvas.Canvas(buf, pagesize=(width, height), initialFontName=font, initialFontSize=9,
                       pageCompression=1, invariant=1)
     w, h = WIDTH_MM * MM, HEIGHT_MM * MM
-    x, y = (width - w) / 2, height - TOP_MM * MM - h
+    left, top = spot or ((width - w) / 2, TOP_MM * MM)
+    x, y = left, height - top - h
     c.setStrokeColorRGB(*RED)
     c.setFillColorRGB(*RED)
     c.setLineWidth(0.8)
@@ -120,10 +123,57 @@ def page_count(pdf: Path) -> int:
                            "convert the document again; the file is damaged") from None
 
 
-def stamp(src: Path, dst: Path, cells_for_pages) -> tuple[int, str | None]:
-    """Write `src` with the 归档章 on page 1 to `dst`; return the page count and PDF/A part.
+def blank_spot(pdf: Path, width: float, height: float) -> tuple[float, float] | None:
+    """Where the stamp fits on blank paper in page 1's top band: centre, else right, else left.
 
-    `cells_for_pages(pages) -> StampCells`, since 页数 is part of the stamp.
+    Renders the band at 36 dpi with poppler's pdftoppm; None when no candidate is blank.
+    When the band cannot be rendered (no pdftoppm), the top centre is assumed blank, as it is
+    under GB/T 9704's 37 mm top margin.
+    """
+    default = ((width - WIDTH_MM * MM) / 2, TOP_MM * MM)
+    dpi = 36
+    scale = dpi / 72
+    band_h = int(40 * MM * scale)
+    try:
+        out = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-gray",
+                              "-x", "0", "-y", "0", "-W", str(int(width * scale)), "-H",
+                              str(band_h), str(pdf)], capture_output=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return default
+    pixels = _pgm(out)
+    if pixels is None:
+        return default
+    cols, rows, data = pixels
+    w, h, pad = WIDTH_MM * MM, HEIGHT_MM * MM, 2 * MM
+    for left in ((width - w) / 2, width - w - 20 * MM, 20 * MM):
+        for top in (TOP_MM * MM, 3 * MM, 14 * MM):
+            x0, y0 = int((left - pad) * scale), int((top - pad) * scale)
+            x1, y1 = int((left + w + pad) * scale) + 1, int((top + h + pad) * scale) + 1
+            if x0 < 0 or y1 > rows or x1 > cols:
+                continue
+            if all(min(data[r * cols + x0:r * cols + x1]) > 200 for r in range(y0, y1)):
+                return left, top
+    return None
+
+
+def _pgm(raw: bytes):
+    """(columns, rows, bytes) of a binary PGM, or None."""
+    parts = raw.split(maxsplit=4)
+    if len(parts) < 5 or parts[0] != b"P5":
+        return None
+    cols, rows = int(parts[1]), int(parts[2])
+    data = parts[4][:cols * rows]
+    return (cols, rows, data) if len(data) == cols * rows else None
+
+
+def stamp(src: Path, dst: Path, cells_for_pages, *,
+          find_blank: bool = False) -> tuple[int, str | None, bool]:
+    """Write `src` with the 归档章 on page 1 to `dst`.
+
+    `cells_for_pages(pages) -> StampCells`, since 页数 is part of the stamp. With
+    `find_blank` (documents docgen did not lay out) the top band is looked at first.
+    Returns the page count, the PDF/A part, and whether the stamp sits on blank paper
+    (False: nothing blank was found, it went top centre and may cover something).
     """
     import pikepdf
 
@@ -140,12 +190,17 @@ def stamp(src: Path, dst: Path, cells_for_pages) -> tuple[int, str | None]:
         first = doc.pages[0]
         box = first.mediabox
         width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
-        with pikepdf.open(io.BytesIO(overlay(width, height, cells_for_pages(pages)))) as ov:
+        spot, blank = None, True
+        if find_blank:
+            spot = blank_spot(src, width, height)
+            blank = spot is not None
+        with pikepdf.open(io.BytesIO(overlay(width, height, cells_for_pages(pages),
+                                             spot))) as ov:
             first.add_overlay(ov.pages[0], pikepdf.Rectangle(*(float(v) for v in box)))
         # keep the file's own structure: no object streams added, XMP left as it is
         doc.save(dst, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                  compress_streams=True, fix_metadata_version=False)
-    return pages, pdfa
+    return pages, pdfa, blank
 
 
 PDFA_MARKERS = (b"pdfaid:part", b"http://www.aiim.org/pdfa/ns/id/")

@@ -1,11 +1,7 @@
-"""Filing: the Archive, its lock, and transactions that a SIGKILL cannot leave half done.
+"""Filing: the Archive, opened from its folder; every change under one exclusive lock.
 
-A change is built in `.tmp/<txn>/` (new 件 folders under new/, replacement record.json files
-under upd/), fsynced, then committed by appending its audit entry (which names the txn), then
-moved into place.
-Whoever next takes the lock finishes a committed change (its entry is the log's last) or
-deletes an uncommitted one. So a 件 is on disk complete or not at all, an audit entry always
-has its record, and the 件号 — counted from the folders on disk — never skips.
+Each change is a transaction (txn.py): staged, committed by its audit entry, moved into
+place; the next 件号 is counted from the folders on disk, so a killed filing leaves no gap.
 """
 
 from __future__ import annotations
@@ -16,20 +12,18 @@ import fcntl
 import json
 import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.archive import audit, digests, numbering, records, settings as settings_mod
+from docgen.archive import audit, digests, numbering, records, settings as settings_mod, txn
 from docgen.archive.records import RECORD_NAME, Record
-from docgen.archive.settings import Settings, Unit, fsync_dir, write_atomic
-from docgen.dates import format_compact, parse_date
+from docgen.archive.settings import Settings, Unit, write_atomic
+from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
 from docgen.models import CLASSIFICATIONS, DOCUMENT_KINDS, RETENTION_CODES
 
-RECORDS, INDEX, TMP, LOCK = "records", "index", ".tmp", ".lock"
+RECORDS, INDEX, TMP, LOCK = txn.RECORDS, "index", txn.TMP, ".lock"
 README = "README.md"
-READ_ONLY = 0o444
 
 
 def _now() -> dt.datetime:
@@ -218,15 +212,11 @@ class Archive:
                 raise ArchiveError(f"{filing_number} is {old.status}, only a filed 件 can be "
                                    "withdrawn")
             who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
-            meta = dict(old.metadata)
-            meta["status"] = "withdrawn"
-            meta["业务行为"] = [*meta["业务行为"],
-                            {"行为": "撤回", "行为时间": when, "机构人员名称": who,
-                             "说明": reason.strip()}]
-            txn = _Txn(self)
-            txn.update(old, meta)
-            txn.commit({"action": "withdraw", "by": who, "time": when,
-                        "filing_number": filing_number, "reason": reason.strip()})
+            change = txn.Txn(self.root, self.audit_path)
+            change.update(filing_number, records.with_action(
+                old.metadata, "撤回", when, who, reason.strip(), status="withdrawn"))
+            change.commit({"action": "withdraw", "by": who, "time": when,
+                           "filing_number": filing_number, "reason": reason.strip()})
             rec = self.record(filing_number)
             rec.notices.extend(self._index([rec]))
             return rec
@@ -301,27 +291,26 @@ class Archive:
             number = numbering.make(number.fonds, number.year, number.retention_code,
                                     number.unit_code, self._next_item(number.prefix(), spec.year))
             who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
-            txn = _Txn(self)
-            try:
-                txn.new_item(number, spec, sources, who, when, supersedes)
-            except BaseException:
-                txn.abort()
-                raise
             entry = {"action": "supersede" if old else "file", "by": who, "time": when,
                      "filing_number": str(number)}
-            changed = [str(number)]
-            if old:
-                old_meta = dict(old.metadata)
-                old_meta["status"] = "superseded"
-                old_meta["superseded_by"] = str(number)
-                old_meta["业务行为"] = [*old_meta["业务行为"],
-                                    {"行为": "被替代", "行为时间": when, "机构人员名称": who,
-                                     "说明": f"superseded by {number}"}]
-                txn.update(old, old_meta)
-                entry["supersedes"] = old.filing_number
-                changed.append(old.filing_number)
-            txn.commit(entry)
-            done = [self.record(n) for n in changed]
+            change = txn.Txn(self.root, self.audit_path)
+            try:
+                item = change.new_item(str(number))
+                files, pages, notices = _stage_files(item, number, sources)
+                change.add_record(item, records.new_metadata(
+                    number=number, spec=spec, settings=self.settings, files=files, pages=pages,
+                    file_id=change.id, who=who, when=when, supersedes=supersedes))
+                if old:
+                    change.update(old.filing_number, records.with_action(
+                        old.metadata, "被替代", when, who, f"superseded by {number}",
+                        status="superseded", superseded_by=str(number)))
+                    entry["supersedes"] = old.filing_number
+            except BaseException:
+                change.abort()
+                raise
+            change.commit(entry)
+            done = [self.record(str(number))] + ([self.record(old.filing_number)] if old else [])
+            done[0].notices.extend(notices)
             done[0].notices.extend(self._index(done))
             return done[0]
 
@@ -365,146 +354,39 @@ class Archive:
 
         Call with the lock held (filing does; verify takes it for this). Returns what was done.
         """
-        done = []
-        if audit.repair_torn_tail(self.audit_path):
-            done.append("dropped a half-written audit line")
-        tmp = self.root / TMP
-        if not tmp.is_dir():
-            return done
-        last = (audit.last_entry(self.audit_path) or {}) if any(tmp.iterdir()) else {}
-        for d in sorted(tmp.iterdir()):
-            if last.get("txn") == d.name:  # committed: its audit entry is the last one
-                _apply(self.root, d)
-                done.append(f"finished {d.name}")
-            else:
-                done.append(f"removed unfinished {d.name}")
-            _rmtree(d)
-        return done
+        return txn.recover(self.root, self.audit_path)
 
 
-class _Txn:
-    """One change, staged in .tmp/<id>/ until its audit entry commits it."""
+def _stage_files(item: Path, number, sources: dict[str, Path]):
+    """Put the 件's files in its staging folder: the PDF stamped, the rest copied; each
+    digested, fsynced and sealed. Returns (files metadata, 页数, notices)."""
+    from docgen.archive import stamp
 
-    def __init__(self, archive: Archive):
-        self.archive = archive
-        self.id = uuid.uuid4().hex
-        self.dir = archive.root / TMP / self.id
-        self.dir.mkdir(parents=True)
-        self.digests: dict[str, str] = {}
-
-    def new_item(self, number, spec: _Spec, sources, who, when, supersedes) -> dict:
-        from docgen.archive import stamp
-
-        name = str(number)
-        pages = None
-        item = self.dir / "new" / name
-        item.mkdir(parents=True)
-        files = {}
-        for role, src in sources.items():
-            if role == "pdf":
-                dst = item / f"{name}.pdf"
-                pages, pdfa = stamp.stamp(src, dst, lambda p: stamp.StampCells(
-                    number.fonds, number.year, number.item, number.unit_code,
-                    number.retention_code, p))
-                if not pdfa:
-                    raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — "
-                                   "convert it to PDF/A first (`docgen convert`, or "
-                                    "LibreOffice's PDF/A export) and file again")
-            else:
-                suffix = src.suffix.lower()
-                dst = item / f"{name}.{'form' if role == 'form' else 'original'}{suffix}"
-                shutil.copyfile(src, dst)
-                pdfa = None
-            found, size = digests.digest_file(dst)
-            files[role] = {"计算机文件名": dst.name, "计算机文件大小": size,
-                           "格式信息": records.format_info(dst, pdfa), "原文件名": src.name,
-                           "digests": found}
-            _seal(dst)
-        meta = {
-            "format": records.FORMAT,
-            "立档单位名称": self.archive.settings.fonds_name,
-            "电子文件号": self.id,
-            "档号": name, "全宗号": number.fonds, "门类": "文书", "年度": number.year,
-            "保管期限": spec.retention, "保管期限代码": number.retention_code,
-            "机构或问题": spec.unit, "机构代码": number.unit_code, "件号": f"{number.item:04d}",
-            "题名": spec.title, "文件编号": spec.doc_number, "责任者": spec.responsible,
-            "日期": format_compact(spec.date), "文种": spec.kind, "密级": spec.classification,
-            "页数": pages, "type": spec.type, "campaign_year": spec.campaign_year,
-            "归档单位": self.archive.settings.filing_office,
-            "files": files,
-            "业务行为": [{"行为": "归档", "行为时间": when, "机构人员名称": who,
-                      "说明": f"supersedes {supersedes}" if supersedes else ""}],
-            "status": "filed", "supersedes": supersedes, "superseded_by": None,
-        }
-        data = records.encode(meta)
-        _write_sealed(item / RECORD_NAME, data)
-        fsync_dir(item)
-        self.digests[name] = digests.sm3(data).hexdigest()
-        return meta
-
-    def update(self, rec: Record, meta: dict) -> None:
-        data = records.encode(meta)
-        (self.dir / "upd").mkdir(exist_ok=True)
-        _write_sealed(self.dir / "upd" / f"{rec.filing_number}.json", data)
-        self.digests[rec.filing_number] = digests.sm3(data).hexdigest()
-
-    def commit(self, entry: dict) -> None:
-        """Append the audit entry (the commit point), then move the pieces into place."""
-        for sub in ("new", "upd"):
-            if (self.dir / sub).is_dir():
-                fsync_dir(self.dir / sub)
-        entry = {**entry, "txn": self.id, "records": self.digests}
-        try:
-            audit.append(self.archive.audit_path, entry)
-        except BaseException:
-            _rmtree(self.dir)
-            raise
-        _apply(self.archive.root, self.dir)
-        _rmtree(self.dir)
-
-    def abort(self) -> None:
-        _rmtree(self.dir)
-
-
-def _apply(root: Path, txn_dir: Path) -> None:
-    """Move a committed change's pieces into place: new 件 first, then replaced records.
-
-    Safe to repeat after a kill: what was moved is no longer in the staging folder.
-    """
-    moves = []
-    if (txn_dir / "new").is_dir():
-        for item in sorted((txn_dir / "new").iterdir()):
-            year = str(numbering.parse(item.name).year)
-            moves.append((item, root / RECORDS / year / item.name))
-    if (txn_dir / "upd").is_dir():
-        for upd in sorted((txn_dir / "upd").iterdir()):
-            moves.append((upd, records.folder_for(root, upd.stem) / RECORD_NAME))
-    for src, dst in moves:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dst)
-        fsync_dir(dst.parent)
-
-
-def _seal(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(path, READ_ONLY)
-
-
-def _write_sealed(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _rmtree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+    name, files, pages, notices = str(number), {}, None, []
+    for role, src in sources.items():
+        pdfa = None
+        if role == "pdf":
+            dst = item / f"{name}.pdf"
+            pages, pdfa, blank = stamp.stamp(src, dst, lambda p: stamp.StampCells(
+                number.fonds, number.year, number.item, number.unit_code,
+                number.retention_code, p), find_blank="form" not in sources)
+            if not pdfa:
+                raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — convert "
+                               "it to PDF/A first (`docgen convert`, or LibreOffice's PDF/A "
+                               "export) and file again")
+            if not blank:
+                notices.append(f"{name}: no blank space for the 归档章 in the top band of "
+                               "page 1; it was put top centre and may cover text — check the "
+                               "filed PDF")
+        else:
+            dst = item / f"{name}.{'form' if role == 'form' else 'original'}{src.suffix.lower()}"
+            shutil.copyfile(src, dst)
+        found, size = digests.digest_file(dst)
+        files[role] = {"计算机文件名": dst.name, "计算机文件大小": size,
+                       "格式信息": records.format_info(dst, pdfa), "原文件名": src.name,
+                       "digests": found}
+        txn.seal(dst)
+    return files, pages, notices
 
 
 def check_sources(sources: dict[str, Path]) -> None:
