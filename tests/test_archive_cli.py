@@ -207,3 +207,20 @@ def test_file_forms_renders_converts_stamps_and_files(root, sources, docgen):
     assert recs[1].files["form"].read_bytes() == (sources / "commitment.yaml").read_bytes()
     code, out, err = docgen("verify", "--archive", root, "--deep")
     assert code == 0, err
+
+
+@pytest.mark.slow
+def test_import_of_a_word_file_converts_it_to_pdfa(root, sources, docgen):
+    code, out, err = docgen("file", "--archive", root, "--import", sources / "plan.docx",
+                            "--type", "other", "--kind", "征求意见汇总", "--title",
+                            "规划处征求意见汇总表", "--date", "2011-04-18", "--unit-code", "GHC",
+                            "--unit", "区建设局规划处")
+    assert code == 0, err
+    rec = next(Archive(root).records())
+    assert rec.files["original"].suffix == ".docx" and rec.files["pdf"].suffix == ".pdf"
+    assert rec.metadata["files"]["pdf"]["格式信息"] == "PDF/A-2B" and rec.pages >= 1
+
+
+def test_archive_path_that_is_a_file(tmp_path, docgen):
+    (tmp_path / "f").write_text("x")
+    assert_clean_failure(docgen("verify", "--archive", tmp_path / "f"), 7, "is a file")

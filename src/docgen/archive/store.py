@@ -57,6 +57,9 @@ class Archive:
     def __init__(self, root: str | Path, *, clock=None):
         self.root = Path(root)
         self.clock = clock or _now
+        if self.root.exists() and not self.root.is_dir():
+            raise ArchiveError(f"{self.root}: is a file, not an archive folder — point "
+                               "--archive / DOCGEN_ARCHIVE at the archive's folder")
         if not self.root.is_dir():
             raise ArchiveError(f"{self.root}: no archive there (the folder does not exist) — "
                                f"create one with `docgen init {self.root}`, or point --archive "
