@@ -283,7 +283,21 @@ def test_filters_by_unit_and_type_and_includes_classified_on_request(archive_dir
     assert verify_bundle(tmp_path / "all.zip").records == 7
 
 
+def test_sha256_only_bag_validates(archive_dir, tmp_path):
+    import bagit
+
+    from docgen.bundle import BundleOptions, make_bundle, verify_bundle
+
+    out = tmp_path / "b.zip"
+    make_bundle(open_archive(archive_dir), out, BundleOptions(year=2012, checksums=("sha256",)))
+    bag = unzip(out, tmp_path / "x")
+    assert bagit.Bag(str(bag)).algorithms == ["sha256"]
+    assert "manifest-sha256.txt 记录" in (bag / "data" / "说明.txt").read_text(encoding="utf-8")
+    assert verify_bundle(out).records == 1
+
+
 @pytest.mark.parametrize("options, words", [
+    ({"checksums": ("md5",)}, "use sha256, or sha256 and sha512"),
     ({"unit": "XYZ"}, "--unit 'XYZ' is not a unit of this archive"),
     ({"type": "memo"}, "--type 'memo' is not a record type"),
     ({"year": 1999}, "nothing to bundle"),
@@ -338,11 +352,14 @@ def test_interrupted_bundle_leaves_no_file(archive_dir, tmp_path, fault):
         if len(seen) == 8:
             raise fault
 
+    work = tmp_path / "work"
+    work.mkdir()
     with pytest.raises(type(fault)):
         make_bundle(open_archive(archive_dir), out_dir / "b.zip", BundleOptions(year=2011),
-                    _on_zip_entry=fail_midway)
+                    workdir=work, _on_zip_entry=fail_midway)
     assert len(seen) == 8
     assert list(out_dir.iterdir()) == []  # no b.zip, no temp file
+    assert list(work.iterdir()) == []  # and no staging folder
 
 
 def test_interrupted_rewrite_keeps_the_old_bundle(archive_dir, tmp_path, bundle_2011):

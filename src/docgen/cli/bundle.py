@@ -24,10 +24,14 @@ RECORD_TYPES = click.Choice(["plan", "commitment", "summary", "other"])
 @click.option("--allow-unverified", is_flag=True,
               help="Bundle even when the archive fails `docgen verify`; the bundle says so.")
 @archive_option
+@click.option("--sha256-only", is_flag=True,
+              help="Manifests in sha256 alone (default: sha256 and sha512); faster.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes hashing the bag's files (bagit).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was bundled as JSON.")
 @click.pass_context
 def bundle(ctx, year, unit, record_type, output, include_classified, allow_unverified,
-           archive_root, as_json):
+           archive_root, sha256_only, jobs, as_json):
     """Bundle filed records for inspection as a BagIt zip (RFC 8493), or verify one.
 
     The zip holds, per 件, its PDF/A, original and record.json in 年度/机构/档号 folders,
@@ -50,13 +54,14 @@ def bundle(ctx, year, unit, record_type, output, include_classified, allow_unver
 
     options = BundleOptions(year=year, unit=unit, type=record_type,
                             include_classified=include_classified,
-                            allow_unverified=allow_unverified)
+                            allow_unverified=allow_unverified,
+                            checksums=("sha256",) if sha256_only else ("sha256", "sha512"))
 
     def bar(items, label):
         with progressbar(items, label=label, silent=quiet(ctx)) as it:
             yield from it
 
-    report = make_bundle(Archive(archive_root), output, options, progress=bar)
+    report = make_bundle(Archive(archive_root), output, options, progress=bar, processes=jobs)
     if report.unverified:
         notice(ctx, f"warning: the archive fails 四性检测 ({len(report.archive_problems)} "
                     "problem(s)); the bundle is marked unverified")
