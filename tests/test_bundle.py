@@ -266,6 +266,12 @@ def test_filters_by_unit_and_type_and_includes_classified_on_request(archive_dir
     arc = open_archive(archive_dir)
     r = make_bundle(arc, tmp_path / "bgs.zip", BundleOptions(unit="BGS"))
     assert r.name == "Z109-all-BGS"
+    import bagit
+
+    bag = unzip(tmp_path / "bgs.zip", tmp_path / "bgs")
+    assert bagit.Bag(str(bag)).info["Docgen-Unit"] == "区建设局办公室 (BGS)"
+    assert "范围：全部年度　区建设局办公室（BGS）　全部类型" in (
+        bag / "data" / "说明.txt").read_text(encoding="utf-8")
     assert r.records == ["Z109-WS·2011-D30-BGS-0001", "Z109-WS·2011-D30-BGS-0002",
                          "Z109-WS·2012-D30-BGS-0001"]
     r = make_bundle(arc, tmp_path / "plan.zip", BundleOptions(unit="区建设局规划处", type="plan"))
@@ -273,8 +279,6 @@ def test_filters_by_unit_and_type_and_includes_classified_on_request(archive_dir
     r = make_bundle(arc, tmp_path / "all.zip", BundleOptions(year=2011, include_classified=True))
     assert "Z109-WS·2011-D30-GHC-0004" in r.records and not r.left_out
     bag = unzip(tmp_path / "all.zip", tmp_path / "x")
-    import bagit
-
     info = bagit.Bag(str(bag)).info
     assert info["Docgen-Classified-Included"] == "yes"
     assert info["Docgen-Records-Classified-Left-Out"] == "0"
@@ -500,6 +504,14 @@ def _edit_record_and_rebag(bag):
             "'20110101'"]
 
 
+def _add_one_and_rebag(bag):
+    import bagit
+
+    (bag / "data" / "2011" / "说明（补）.txt").write_text("后补", encoding="utf-8")
+    bagit.Bag(str(bag)).save(manifests=True)
+    return ["data/2011/说明（补）.txt: not part of a docgen bundle"]
+
+
 def _edit_bag_info(bag):
     p = bag / "bag-info.txt"
     p.write_text(p.read_text(encoding="utf-8").replace(
@@ -510,7 +522,7 @@ def _edit_bag_info(bag):
 
 @pytest.mark.parametrize("tamper", [_flip_byte, _delete_one, _add_one, _edit_catalogue,
                                     _edit_catalogue_and_rebag, _edit_record_and_rebag,
-                                    _edit_bag_info])
+                                    _add_one_and_rebag, _edit_bag_info])
 def test_tampered_bundle_is_caught_and_named(bundle_2011, tmp_path, tamper):
     from docgen.bundle import verify_bundle
 
@@ -644,6 +656,9 @@ def test_cli_bad_input(docgen, archive_dir, tmp_path):
     assert code == ExitCode.usage and "-o FILE.zip" in stderr
     code, _, stderr = docgen("bundle", "--archive", tmp_path / "none", "-o", tmp_path / "b.zip")
     assert code == ExitCode.archive_error
+    code, _, stderr = docgen("bundle", "--archive", archive_dir, "-o",
+                             archive_dir / "records" / "b.zip")
+    assert code == ExitCode.bad_input and "is inside the archive" in stderr
     code, _, stderr = docgen("bundle", "verify", tmp_path / "missing.zip")
     assert code == ExitCode.bad_input and "no such file" in stderr
     assert "Traceback" not in stderr

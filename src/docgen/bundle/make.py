@@ -87,6 +87,9 @@ def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions
     """
     out = Path(out)
     _check_output(out)
+    if out.resolve().is_relative_to(archive.root.resolve()):
+        raise BadInput(f"{out}: is inside the archive {archive.root} — write the bundle "
+                       "elsewhere (a stray file there fails 四性检测)")
     clock = clock or archive.clock
     when = clock()
     seconds: dict[str, float] = {}
@@ -235,6 +238,13 @@ def scope_line(archive, options, chosen, left_out) -> str:
     return line
 
 
+def _unit_words(settings, unit: str | None) -> str:
+    if unit is None:
+        return "all"
+    code = settings.unit_code(unit) or unit
+    return f"{settings.unit_name(code) or unit} ({code})"
+
+
 def _scope_words(archive, options: BundleOptions) -> str:
     unit = "全部机构"
     if options.unit is not None:
@@ -275,7 +285,7 @@ def bag_info(archive, options, report: BundleReport, when: dt.datetime, bag: Pat
         "Docgen-Fonds-Name": s.fonds_name,
         "Docgen-Filing-Office": s.filing_office,
         "Docgen-Year": str(options.year) if options.year else "all",
-        "Docgen-Unit": options.unit if options.unit is not None else "all",
+        "Docgen-Unit": _unit_words(s, options.unit),
         "Docgen-Type": options.type or "all",
         "Docgen-Records-Bundled": str(len(report.records)),
         "Docgen-Records-Classified-Left-Out": str(len(report.left_out)),

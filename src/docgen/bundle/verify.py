@@ -314,9 +314,13 @@ def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
             if p.name not in listed:
                 add(f"{rel}/{p.name}: not named in the 件's record.json")
         found[fn] = (raw, meta)
-    for p in sorted(data.iterdir()):
-        if p.is_file() and p.name not in TOP_FILES:
-            add(f"data/{p.name}: not part of a docgen bundle")
+    folders = {data / str(m.get("年度")) / str(m.get("机构代码")) / fn
+               for fn, (_, m) in found.items()}
+    for p in sorted(data.rglob("*")):
+        if p.is_file() and not (p.parent == data and p.name in TOP_FILES
+                                or p.parent in folders):
+            add(f"{p.relative_to(data.parent).as_posix()}: not part of a docgen bundle "
+                "(neither a 件's file nor one of its lists)")
     return dict(sorted(found.items(), key=lambda kv: numbering.parse(kv[0])))
 
 
