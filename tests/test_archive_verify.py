@@ -208,3 +208,18 @@ def test_year_filter_checks_only_that_year(filled, sources):
     first(filled).files["form"].unlink()
     assert filled.verify(2012).ok
     assert not filled.verify(2011).ok
+
+
+def test_damaged_last_audit_line_is_named_and_stops_filing(filled, sources):
+    from docgen.errors import ArchiveError
+
+    lines = _audit_lines(filled)
+    filled.audit_path.write_text("".join(lines[:-1]) + "{garbage}\n", encoding="utf-8")
+    found = problems(filled)
+    assert has(found, "安全性", f"audit.jsonl:{len(lines)}", "not a JSON object")
+    before = sorted(p.name for p in (filled.root / "records" / "2011").iterdir())
+    with pytest.raises(ArchiveError, match="last audit entry is damaged"):
+        file_other(filled, sources)
+    assert sorted(p.name for p in (filled.root / "records" / "2011").iterdir()) == before
+    assert not any((filled.root / ".tmp").iterdir())
+    assert has(problems(filled), "安全性", f"audit.jsonl:{len(lines)}", "not a JSON object")

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from docgen.archive import digests
+from docgen.errors import ArchiveError
 
 AUDIT_NAME = "audit.jsonl"
 GENESIS = "0" * 64
@@ -51,7 +52,16 @@ def last_entry(path: Path) -> dict | None:
     except FileNotFoundError:
         return None
     lines = [ln for ln in tail.split(b"\n") if ln.strip()]
-    return json.loads(lines[-1]) if lines else None
+    if not lines:
+        return None
+    try:
+        entry = json.loads(lines[-1])
+        if isinstance(entry, dict) and isinstance(entry.get("seq"), int) and entry.get("hash"):
+            return entry
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        pass
+    raise ArchiveError(f"{path}: the last audit entry is damaged, so nothing can be chained to "
+                       "it — run `docgen verify` and restore the log from a backup")
 
 
 def append(path: Path, entry: dict) -> dict:

@@ -83,8 +83,10 @@ class Archive:
     def record_dirs(self, year: int | None = None) -> list[tuple[numbering.FilingNumber, Path]]:
         """(档号, folder) of every 件 folder on disk, in 档号 order."""
         base = self.root / RECORDS
-        years = [base / str(year)] if year is not None else sorted(base.iterdir()) \
-            if base.is_dir() else []
+        if year is not None:
+            years = [base / str(year)]
+        else:
+            years = sorted(base.iterdir()) if base.is_dir() else []
         out = []
         for ydir in years:
             if not ydir.is_dir():
@@ -122,18 +124,14 @@ class Archive:
         """四性检测: a VerifyReport listing every problem (finishes a killed filing first)."""
         from docgen.archive.verify import verify
 
-        try:
-            lock = self._locked()
-            recovered = lock.__enter__()
-        except OSError:  # a read-only copy of an archive: check it as it is
-            lock, recovered = None, []
-        try:
+        with contextlib.ExitStack() as stack:
+            try:
+                recovered = stack.enter_context(self._locked())
+            except OSError:  # a read-only copy of an archive: check it as it is
+                recovered = []
             report = verify(self, year, deep=deep)
-            report.recovered = list(recovered or [])
+            report.recovered = list(recovered)
             return report
-        finally:
-            if lock is not None:
-                lock.__exit__(None, None, None)
 
     def verify_or_raise(self, year: int | None = None, *, deep: bool = False):
         """Like verify(), but raise VerifyFailed (exit 8) listing every problem."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from docgen.archive import audit, digests, numbering, records
 from docgen.archive.records import RECORD_NAME
 from docgen.archive.settings import fsync_dir
+from docgen.errors import ArchiveError
 
 TMP = ".tmp"
 RECORDS = "records"
@@ -62,7 +63,7 @@ class Txn:
         try:
             written = audit.append(self.audit_path, entry)
         except BaseException:
-            if (audit.last_entry(self.audit_path) or {}).get("txn") != self.id:
+            if _last_txn(self.audit_path) != self.id:
                 rmtree(self.dir)
                 raise
             written = entry  # the line is in the log: finish the change below
@@ -106,15 +107,24 @@ def recover(root: Path, audit_path: Path) -> list[str]:
     if not tmp.is_dir():
         return done
     staged = sorted(tmp.iterdir())
-    last = (audit.last_entry(audit_path) or {}) if staged else {}
+    last = _last_txn(audit_path) if staged else None
     for d in staged:
-        if last.get("txn") == d.name:
+        if last == d.name:
             apply(root, d)
             done.append(f"finished {d.name}")
         else:
             done.append(f"removed unfinished {d.name}")
         rmtree(d)
     return done
+
+
+def _last_txn(audit_path: Path) -> str | None:
+    """The change the log's last entry commits; None when it names none or is damaged (then
+    no append can have succeeded after it)."""
+    try:
+        return (audit.last_entry(audit_path) or {}).get("txn")
+    except ArchiveError:
+        return None
 
 
 def seal(path: Path) -> None:

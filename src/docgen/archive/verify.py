@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docgen.archive import audit, digests, numbering, records, settings as settings_mod
 from docgen.archive.records import RECORD_NAME
-from docgen.errors import VerifyFailed
+from docgen.errors import ArchiveError, VerifyFailed
 from docgen.models import CLASSIFICATIONS, RETENTION_CODES
 
 AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "真实性", "完整性", "可用性", "安全性"
@@ -41,6 +41,7 @@ class VerifyReport:
     bytes: int = 0  # bytes hashed
     year: int | None = None
     recovered: list[str] = field(default_factory=list)
+    audit_head: str | None = None  # hash of the log's last entry: note it to anchor the chain
 
     @property
     def ok(self) -> bool:
@@ -51,7 +52,7 @@ class VerifyReport:
 
     def to_json(self) -> dict:
         return {"ok": self.ok, "year": self.year, "records": self.records, "files": self.files,
-                "bytes": self.bytes, "recovered": self.recovered,
+                "bytes": self.bytes, "recovered": self.recovered, "audit_head": self.audit_head,
                 "checks": {c: ("pass" if not ps else "fail") for c, ps in self.by_check().items()},
                 "problems": [asdict(p) for p in self.problems]}
 
@@ -85,6 +86,10 @@ def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyRep
         VerifyProblem(check, str(where), what))
     root = archive.root
     expected, filed_in_log, settings_sm3 = _check_audit(archive, add)
+    try:
+        report.audit_head = (audit.last_entry(archive.audit_path) or {}).get("hash")
+    except ArchiveError:
+        report.audit_head = None  # the chain check names the damaged line
     _check_settings(root, settings_sm3, add)
     if year is None:
         _check_top_level(root, add)

@@ -325,4 +325,6 @@ def verify(archive_root, year, deep, as_json):
         for check, problems in report.by_check().items():
             click.echo(f"{check}\t{'pass' if not problems else f'FAIL ({len(problems)})'}")
         click.echo(f"{report.records} 件, {report.files} files, {report.bytes} bytes checked")
+        click.echo(f"audit head {report.audit_head} (note it: a later verify showing the same "
+                   "entry proves the log was not rewritten)")
     report.raise_if_failed()
