@@ -6,9 +6,22 @@ OUT ?= out
 
 .PHONY: demo test setup system venv bench clean
 
+FORMS := examples/plan.yaml examples/commitment.yaml examples/summary.yaml
+DEMO_ARCHIVE := $(OUT)/archive
+DG := $(BIN)/docgen
+
+# The main job on the bundled examples: documents, archive, proof, search, bundle.
 demo: setup
 	rm -rf $(OUT)
-	$(BIN)/docgen generate examples/plan.yaml examples/commitment.yaml examples/summary.yaml -o $(OUT)
+	$(DG) generate $(FORMS) -o $(OUT) --pdf
+	$(DG) init --archive $(DEMO_ARCHIVE) --fonds-code Z109 --fonds-name 区建设局 \
+		--unit 区建设局规划处=GHC --unit 区建设局办公室=BGS
+	$(DG) file --archive $(DEMO_ARCHIVE) $(FORMS)
+	$(DG) status --archive $(DEMO_ARCHIVE) --year 2011 --unit GHC --today 2011-12-31
+	$(DG) verify --archive $(DEMO_ARCHIVE)
+	$(DG) search --archive $(DEMO_ARCHIVE) 审批时限
+	$(DG) bundle --archive $(DEMO_ARCHIVE) --year 2011 -o $(OUT)/bundle-2011.zip
+	$(DG) bundle verify $(OUT)/bundle-2011.zip
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -28,6 +41,10 @@ $(VENV)/.installed: pyproject.toml
 
 bench: setup
 	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_convert.py
+	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_bundle.py
 
 clean:
 	rm -rf $(OUT) $(VENV)
