@@ -227,11 +227,11 @@ def positive_texts(node) -> list[Text]:
     return []
 
 
-def snippet(text: str, needles: list[str], width: int = 90) -> str:
+def snippet(text: str, needles: list[str], width: int = 90, normalized: bool = False) -> str:
     """A window of `text` around the most matches, each match marked 【…】."""
     from docgen.search.analysis import normalize
 
-    text = re.sub(r"\s+", " ", normalize(text)).strip()
+    text = re.sub(r"\s+", " ", text if normalized else normalize(text)).strip()
     needles = sorted({n for n in needles if n}, key=len, reverse=True)
     if not text:
         return ""
