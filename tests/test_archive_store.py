@@ -302,3 +302,21 @@ def test_imported_pdf_without_blank_space_gets_a_notice(arc, sources, tmp_path):
     rec = file_other(arc, sources, pdf=full)
     assert len(rec.notices) == 1 and "no blank space" in rec.notices[0]
     assert "Z109" in _text_in(rec.files["pdf"], 70, 70)
+
+
+def test_stamping_adds_no_pdfa_findings(arc, sources):
+    """pikepdf's PDF/A-2b allowlist validator finds nothing in the stamped PDF that it did not
+    find in LibreOffice's own output (there: only LibreOffice's trailer /DocChecksum key)."""
+    try:
+        import pikepdf.pdfa as pdfa_validator
+    except ImportError:
+        pytest.skip("pikepdf.pdfa needs jsonschema, referencing and fonttools")
+
+    def findings(path):
+        report = pdfa_validator.validate_written(path, "2b")
+        return {str(f) for f in report.findings}
+
+    rec = file_plan(arc, sources)
+    assert findings(rec.files["pdf"]) <= findings(sources / "plan.pdf")
+    imported = file_other(arc, sources)
+    assert findings(imported.files["pdf"]) <= findings(sources / "plan.pdf")
