@@ -5,7 +5,18 @@
     rec = arc.file_form(form, form_path, docx, pdf)     # 档号, 归档章, record.json, audit entry
     arc.verify().ok
 
-The folder on disk is the source of truth; the search index under index/ is derived from it.
+On disk (the source of truth; everything else is derived from it):
+
+    ARCHIVE/docgen-archive.json          settings: 全宗, units and codes, filing office, calendar
+    ARCHIVE/audit.jsonl                  every change, each entry chained to the one before
+    ARCHIVE/records/<年度>/<档号>/        one 件: <档号>.original.docx, <档号>.pdf (PDF/A, stamped),
+                                         <档号>.form.yaml, record.json (DA/T 46 metadata), all 0444
+    ARCHIVE/index/                       the search index (derived; verify ignores it)
+    ARCHIVE/.tmp/ and .lock              changes being staged, and the filing lock
+
+Modules: settings (file, units, calendar), numbering (档号), digests (SM3, SHA-256), audit
+(the chained log), stamp (归档章), records (record.json), txn (kill-safe changes), store
+(Archive: filing), verify (四性检测), status (the calendar rule).
 """
 
 from docgen.archive.records import Record

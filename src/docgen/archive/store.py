@@ -372,9 +372,9 @@ def _stage_files(item: Path, number, sources: dict[str, Path]):
                 number.fonds, number.year, number.item, number.unit_code,
                 number.retention_code, p), find_blank="form" not in sources)
             if not pdfa:
-                raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — convert "
-                               "it to PDF/A first (`docgen convert`, or LibreOffice's PDF/A "
-                               "export) and file again")
+                raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — save it "
+                               "as PDF/A-2b first (a scanner's or LibreOffice's PDF/A export) "
+                               "and file that, or give the PDF/A with --pdf")
             if not blank:
                 notices.append(f"{name}: no blank space for the 归档章 in the top band of "
                                "page 1; it was put top centre and may cover text — check the "

@@ -114,7 +114,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="FORM…|FILE…")
 @archive_option
 @click.option("--import", "is_import", is_flag=True,
-              help="FILE… are documents docgen did not make (PDF/A, .docx, scans).")
+              help="FILE… are documents docgen did not make: PDF/A files (a scan must be "
+                   "saved as PDF/A), Word files (converted here), others kept as they are.")
 @click.option("--type", "doc_type", type=IMPORT_TYPES, help="With --import: plan, commitment, "
               "summary or other.")
 @click.option("--title", help="With --import: 题名.")
