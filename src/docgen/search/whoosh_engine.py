@@ -401,10 +401,12 @@ class WhooshEngine:
     # -- reading ------------------------------------------------------------------------
     def searcher(self):
         """A searcher kept open across searches and refreshed when the index changed."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # not Searcher.refresh(): it reuses segment readers with their old deletions
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
             self._searcher = self.open().searcher()
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
 
     def doc_count(self) -> int:
