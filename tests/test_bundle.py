@@ -406,6 +406,19 @@ def test_unverified_archive_is_refused_with_its_problems(archive_copy, tmp_path)
     assert not (tmp_path / "b.zip").exists()
 
 
+def test_unreadable_record_is_listed_among_the_problems(archive_copy, tmp_path):
+    from docgen.bundle import BundleOptions, make_bundle
+
+    meta = next((archive_copy / "records" / "2011").glob("*GHC-0003/record.json"))
+    os.chmod(meta, 0o644)
+    meta.write_text("{ 不是 JSON", encoding="utf-8")
+    before = tree(archive_copy)
+    with pytest.raises(VerifyFailed) as e:
+        make_bundle(open_archive(archive_copy), tmp_path / "b.zip", BundleOptions(year=2011))
+    assert any("GHC-0003" in str(d) for d in e.value.details)
+    assert not (tmp_path / "b.zip").exists() and tree(archive_copy) == before
+
+
 def test_allow_unverified_marks_the_bundle(archive_copy, tmp_path):
     from docgen.bundle import BundleOptions, check_bundle, make_bundle
 

@@ -94,10 +94,8 @@ def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions
     when = clock()
     seconds: dict[str, float] = {}
     stage = _Stages(seconds)
-    with stage("select"):
-        chosen, left_out = select(archive, options)
-    report = BundleReport(out, bag_name(archive, options), [r.filing_number for r in chosen],
-                          [r.filing_number for r in left_out], seconds=seconds)
+    check_options(archive, options)
+    # verify before reading the records: a damaged record.json is then one problem among all
     with stage("verify archive"):
         checked = archive.verify(options.year)
     if not checked.ok:
@@ -108,6 +106,11 @@ def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions
                 "no bundle written",
                 [*problems, "repair the archive (see `docgen verify`), or bundle it as it is "
                  "with --allow-unverified, which marks the bundle so"])
+    with stage("select"):
+        chosen, left_out = select(archive, options)
+    report = BundleReport(out, bag_name(archive, options), [r.filing_number for r in chosen],
+                          [r.filing_number for r in left_out], seconds=seconds)
+    if not checked.ok:
         report.unverified, report.archive_problems = True, problems
     sources = {r.filing_number: _sources(archive, r) for r in chosen}
 
@@ -178,8 +181,8 @@ class _Stages:
             self.into[name] = round(time.perf_counter() - t, 3)
 
 
-def select(archive, options: BundleOptions):
-    """(records to bundle, records left out as classified), both in 档号 order."""
+def check_options(archive, options: BundleOptions) -> str | None:
+    """BadInput for an option this archive cannot answer; returns the unit's code, if any."""
     from docgen.archive.records import TYPES
 
     if "sha256" not in options.checksums or not set(options.checksums) <= set(CHECKSUMS):
@@ -196,6 +199,12 @@ def select(archive, options: BundleOptions):
             known = ", ".join(f"{u.name} ({u.code})" for u in s.units) or "none"
             raise BadInput(f"--unit {options.unit!r} is not a unit of this archive; give a "
                            f"name or code from its settings: {known}")
+    return unit_code
+
+
+def select(archive, options: BundleOptions):
+    """(records to bundle, records left out as classified), both in 档号 order."""
+    unit_code = check_options(archive, options)
     chosen, left_out = [], []
     for rec in archive.records(options.year):
         if unit_code is not None and rec.unit_code != unit_code:
@@ -398,6 +407,8 @@ def _check_output(out: Path) -> None:
         raise BadInput(f"{out}: is a folder — give -o a file name ending in .zip")
     if not out.parent.is_dir():
         raise BadInput(f"{out}: the folder {out.parent} does not exist — create it first")
+    if not os.access(out.parent, os.W_OK):
+        raise BadInput(f"{out}: cannot write in {out.parent} — choose a folder you may write to")
 
 
 def _sha256(path: Path) -> str:
