@@ -224,3 +224,12 @@ def test_import_of_a_word_file_converts_it_to_pdfa(root, sources, docgen):
 def test_archive_path_that_is_a_file(tmp_path, docgen):
     (tmp_path / "f").write_text("x")
     assert_clean_failure(docgen("verify", "--archive", tmp_path / "f"), 7, "is a file")
+
+
+def test_bad_submitted_date_changes_nothing(root, sources, docgen):
+    before = tree(root)
+    assert_clean_failure(docgen(*imp(root, sources, "--submitted", "2011-06-01")), 10,
+                         "before the document's date")
+    assert_clean_failure(docgen("file", "--archive", root, sources / "plan.yaml",
+                                "--submitted", "2011-04-01"), 10, "报送日期")
+    assert tree(root) == before

@@ -73,3 +73,23 @@ def test_units_are_listed_separately_and_filtered(arc, sources):
                                             today=dt.date(2011, 4, 19))[1]} == {"BGS"}
     with pytest.raises(BadInput, match="not in the archive's settings"):
         arc.status(2011, unit="XYZ")
+
+
+def test_submitted_date_counts_for_paper_handed_in_before_filing(arc, sources, clock):
+    clock.set(2011, 9, 1)  # entered into the archive long after it was handed in
+    rec = file_plan(arc, sources, submitted="2011-04-19")
+    assert rec.metadata["报送日期"] == "20110419"
+    assert rows_by_step(arc, dt.date(2011, 9, 2))["plan"].state == "filed on time"
+    late = file_other(arc, sources, kind="征求意见汇总", date="2011-04-10")
+    assert rows_by_step(arc, dt.date(2011, 9, 2))["opinions"].label.startswith("filed late")
+    assert late.metadata["报送日期"] is None
+    assert arc.verify().ok
+
+
+@pytest.mark.parametrize("value,match", [("2011-04-01", "before the document's date"),
+                                         ("2030-01-01", "in the future"),
+                                         ("四月", "not a date")])
+def test_bad_submitted_date(arc, sources, value, match):
+    with pytest.raises(BadInput, match=match):
+        file_plan(arc, sources, submitted=value)
+    assert list(arc.records()) == []

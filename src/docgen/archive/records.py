@@ -56,6 +56,12 @@ class Record:
         """When the 件 entered the archive (its first 业务行为)."""
         return dt.datetime.fromisoformat(self.metadata["业务行为"][0]["行为时间"])
 
+    @property
+    def submitted_on(self) -> dt.date:
+        """When it reached the filing office: its 报送日期 if recorded, else the filing day."""
+        given = self.metadata.get("报送日期")
+        return parse_compact(given) if given else self.filed_at.date()
+
     @classmethod
     def from_metadata(cls, meta: dict, folder: Path) -> Record:
         """Build from a parsed record.json; KeyError/ValueError/TypeError when it is malformed."""
@@ -93,6 +99,7 @@ def new_metadata(*, number, spec, settings, files: dict, pages: int | None, file
         "业务行为": [{"行为": "归档", "行为时间": when, "机构人员名称": who,
                   "说明": f"supersedes {supersedes}" if supersedes else ""}],
         "status": "filed", "supersedes": supersedes, "superseded_by": None,
+        "报送日期": format_compact(spec.submitted) if spec.submitted else None,
     }
 
 

@@ -73,7 +73,7 @@ def status(archive, year: int | None = None, *, unit: str | None = None,
                      or (step.type != "other" and r.type == step.type)]
             current = tuple(r.filing_number for r in match if r.status == "filed")
             if match:
-                first = min(r.filed_at for r in match).date()
+                first = min(r.submitted_on for r in match)
                 late = (first - d.due).days
                 state, days = (LATE, late) if late > 0 else (ON_TIME, None)
                 rows.append(StatusRow(u.name, u.code, step.key, step.stage, step.kind, d.due,

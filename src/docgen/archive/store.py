@@ -45,6 +45,7 @@ class _Spec:
     classification: str
     retention: str
     campaign_year: int
+    submitted: dt.date | None = None  # 报送日期, when handed to the filing office before filing
 
     @property
     def year(self) -> int:
@@ -147,14 +148,14 @@ class Archive:
 
     # --- filing --------------------------------------------------------------------------
     def file_form(self, form, form_path: Path, docx: Path, pdf: Path, *, by: str | None = None,
-                  supersedes: str | None = None) -> Record:
+                  supersedes: str | None = None, submitted=None) -> Record:
         """File a rendered and converted form: the .docx, its PDF/A (stamped) and the form."""
         sources = {"original": Path(docx), "pdf": Path(pdf), "form": Path(form_path)}
         check_sources(sources)
         unit_code = self.unit_code_for(form.unit, form.unit_code)
         spec = _Spec(form.type, form.kind, form.display_title, form.date, form.unit, unit_code,
                      form.doc_number, form.issuer, form.classification, form.retention,
-                     form.year)
+                     form.year, self.submitted_date(submitted, form.date))
         return self._file(spec, sources, by=by, supersedes=supersedes)
 
     def file_import(self, path: Path, *, type: str, title: str, date, unit: str | None = None,
@@ -162,7 +163,8 @@ class Archive:
                     retention: str = "定期30年", classification: str = "公开",
                     pdf: Path | None = None, kind: str | None = None,
                     responsible: str | None = None, campaign_year: int | None = None,
-                    by: str | None = None, supersedes: str | None = None) -> Record:
+                    by: str | None = None, supersedes: str | None = None,
+                    submitted=None) -> Record:
         """File a document docgen did not make (a received notice, a scan, a .docx)."""
         path = Path(path)
         problems = []
@@ -200,7 +202,8 @@ class Archive:
         kind = (kind or "").strip() or DOCUMENT_KINDS.get(type, "其他")
         spec = _Spec(type, kind, title.strip(), date, unit, code,
                      (doc_number or "").strip() or None, (responsible or "").strip() or unit,
-                     classification, retention, int(campaign_year or date.year))
+                     classification, retention, int(campaign_year or date.year),
+                     self.submitted_date(submitted, date))
         return self._file(spec, sources, by=by, supersedes=supersedes)
 
     def withdraw(self, filing_number: str, *, reason: str, by: str | None = None) -> Record:
@@ -257,6 +260,22 @@ class Archive:
             return new
 
     # --- machinery -----------------------------------------------------------------------
+    def submitted_date(self, value, written: dt.date) -> dt.date | None:
+        """报送日期: on or after the document's date, not after today."""
+        if value is None:
+            return None
+        try:
+            day = parse_date(value)
+        except ValueError as e:
+            raise BadInput(f"submitted (报送日期): {e}") from None
+        if day < written:
+            raise BadInput(f"submitted (报送日期) {day.isoformat()} is before the document's "
+                           f"date {written.isoformat()} — a document is handed in after it is "
+                           "written")
+        if day > self.clock().date():
+            raise BadInput(f"submitted (报送日期) {day.isoformat()} is in the future")
+        return day
+
     def unit_code_for(self, unit: str, unit_code: str | None = None) -> str:
         """The 机构代码 a filing by `unit` gets; ArchiveError/BadInput when it cannot have one."""
         known = self.settings.unit_code(unit)

@@ -272,6 +272,11 @@ def _check_values(archive, name: str, meta: dict, add) -> None:
         records.parse_compact(str(meta.get("日期")))
     except ValueError:
         add(AUTHENTICITY, name, f"日期 {meta.get('日期')!r} is not a date (YYYYMMDD)")
+    if meta.get("报送日期") is not None:
+        try:
+            records.parse_compact(str(meta["报送日期"]))
+        except ValueError:
+            add(AUTHENTICITY, name, f"报送日期 {meta['报送日期']!r} is not a date (YYYYMMDD)")
     checks = (("密级", CLASSIFICATIONS), ("保管期限", tuple(RETENTION_CODES)),
               ("status", records.STATUSES), ("type", records.TYPES))
     for key, allowed in checks:

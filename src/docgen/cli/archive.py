@@ -133,6 +133,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
               "e.g. 2011 for 评议结果 dated 2012.")
 @click.option("--pdf", "pdf", type=click.Path(path_type=Path),
               help="With --import: its PDF/A, when FILE is not one.")
+@click.option("--submitted", metavar="DATE", help="报送日期: when the document reached the "
+              "filing office, if before today (e.g. handed in on paper); status judges by it.")
 @click.option("--supersedes", metavar="档号", help="File as a new version of this 件.")
 @click.option("--withdraw", "withdraw", metavar="档号", help="Withdraw (撤回) this 件 instead; "
               "nothing is deleted.")
@@ -142,7 +144,7 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.pass_context
 def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit, unit_code,
           doc_number, responsible, retention, classification, campaign_year, pdf, supersedes,
-          withdraw, reason, as_json, by):
+          withdraw, reason, as_json, by, submitted):
     """File documents: form files are rendered (Word), converted (PDF/A), stamped and filed.
 
     Each 件 gets its 档号, a 归档章 on the PDF's first page, SM3 and SHA-256 digests and an
@@ -176,18 +178,18 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
             type=doc_type, title=title, date=date, kind=kind, unit=unit, unit_code=unit_code,
             doc_number=doc_number, responsible=responsible, retention=retention,
             classification=classification, campaign_year=campaign_year, by=by,
-            supersedes=supersedes), pdf)
+            supersedes=supersedes, submitted=submitted), pdf)
     else:
         used = [o for o, v in (("--type", doc_type), ("--title", title), ("--date", date),
                                ("--pdf", pdf), ("--kind", kind)) if v]
         if used:
             raise BadInput(f"{', '.join(used)} only go with --import; a form file carries "
                            "its own fields")
-        done = _file_forms(ctx, arc, paths, supersedes, by)
+        done = _file_forms(ctx, arc, paths, supersedes, by, submitted)
     _report(ctx, done, as_json)
 
 
-def _file_forms(ctx, arc, paths, supersedes, by):
+def _file_forms(ctx, arc, paths, supersedes, by, submitted):
     from docgen.errors import FormError
     from docgen.forms import check_forms
 
@@ -195,8 +197,9 @@ def _file_forms(ctx, arc, paths, supersedes, by):
     if problems:
         raise FormError(f"{len({p.file for p in problems})} of {len(paths)} form file(s) "
                         "invalid; nothing was filed", problems)
-    for form in forms:  # a unit without a code: stop before rendering anything
+    for form in forms:  # a unit without a code, a bad date: stop before rendering anything
         arc.unit_code_for(form.unit, form.unit_code)
+        arc.submitted_date(submitted, form.date)
     if supersedes:
         arc.record(supersedes)
     from docgen.convert import ConvertOptions, convert
@@ -215,7 +218,8 @@ def _file_forms(ctx, arc, paths, supersedes, by):
                 if pdf is None:
                     failed[path] = result.failed.get(d, "not converted")
                     continue
-                done.append(arc.file_form(form, path, d, pdf, by=by, supersedes=supersedes))
+                done.append(arc.file_form(form, path, d, pdf, by=by, supersedes=supersedes,
+                                          submitted=submitted))
     if failed:
         _report(ctx, done, False)
         raise ConversionFailed(f"{len(failed)} of {len(paths)} document(s) could not be "
@@ -269,7 +273,8 @@ def _report(ctx, recs, as_json: bool) -> None:
 @archive_option
 @click.option("--year", type=int, help="Campaign year (default: the latest with filings).")
 @click.option("--unit", help="One unit, by name or 机构代码.")
-@click.option("--today", help="Judge as of this date instead of today, e.g. 2011-12-31.")
+@click.option("--today", help="Judge deadlines as of this date instead of today, e.g. "
+              "2011-12-31 (filings count whenever they were made).")
 @click.option("--strict", is_flag=True, help="Exit 11 when a required filing is missing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def status(archive_root, year, unit, today, strict, as_json):
