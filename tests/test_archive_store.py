@@ -231,10 +231,26 @@ def _fake_search(monkeypatch, index_filed):
 
 
 def test_index_hook_gets_each_filed_record_inside_the_lock(arc, sources, monkeypatch):
+    import fcntl
+    import os
+
     seen = []
-    _fake_search(monkeypatch, lambda archive, record: seen.append((archive, record.filing_number)))
+
+    def index_filed(archive, record):
+        fd = os.open(archive.root / ".lock", os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):  # the filer still holds the lock
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+        last = list(archive.audit_entries())[-1]  # and its audit entry is written
+        seen.append((archive, record.filing_number, last["filing_number"]))
+
+    _fake_search(monkeypatch, index_filed)
     rec = file_plan(arc, sources)
-    assert seen == [(arc, rec.filing_number)] and rec.notices == []
+    assert seen == [(arc, rec.filing_number, rec.filing_number)] and rec.notices == []
+    arc.withdraw(rec.filing_number, reason="误报")
+    assert seen[-1][1] == rec.filing_number  # the index also hears of the withdrawal
 
 
 def test_index_failure_is_a_notice_never_a_failed_filing(arc, sources, monkeypatch):
@@ -320,3 +336,24 @@ def test_stamping_adds_no_pdfa_findings(arc, sources):
     assert findings(rec.files["pdf"]) <= findings(sources / "plan.pdf")
     imported = file_other(arc, sources)
     assert findings(imported.files["pdf"]) <= findings(sources / "plan.pdf")
+
+
+def test_init_killed_half_way_in_an_existing_folder_can_be_run_again(tmp_path):
+    from docgen.archive import audit, init_archive
+
+    root = tmp_path / "archive"
+    for sub in ("records", "index", ".tmp"):
+        (root / sub).mkdir(parents=True)
+    audit.append(root / "audit.jsonl", {"action": "init", "by": "x", "time": "t"})
+    with pytest.raises(ArchiveError, match="not an archive"):
+        Archive(root)
+    arc = init_archive(root, **FONDS)
+    assert [e["action"] for e in arc.audit_entries()] == ["init"]
+    assert arc.verify().ok
+
+
+def test_init_in_a_new_folder_leaves_no_staging_behind(tmp_path):
+    from docgen.archive import init_archive
+
+    init_archive(tmp_path / "deep" / "archive", **FONDS)
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["archive"]
