@@ -33,6 +33,7 @@ from docgen.search.engine import Filters, Hit, Hits, IndexDoc, Progress
 TITLE_BOOST = 3.0
 WORD_BOOST = 0.5  # extra for records where jieba made the whole query one word
 MAX_STORED_CHARS = 100_000  # snippet source per record
+LOOKUP_RATIO = 16  # seek a term's postings when it has 16x more records than the candidates
 LOCK_TIMEOUT = 60.0  # seconds a writer waits for another writer (a rebuild may hold it)
 SCHEMA_VERSION = "1"
 
@@ -556,9 +557,7 @@ def _postings(reader, fieldname: str, text: str) -> dict[int, bytes]:
     """Local doc -> posting value of one term, read a whole block at a time."""
     if (fieldname, text) not in reader:
         return {}
-    m = reader._terms.matcher(fieldname, reader.schema[fieldname].to_bytes(text),
-                              reader.schema[fieldname].format) \
-        if hasattr(reader, "_terms") else reader.postings(fieldname, text)
+    m = _raw_matcher(reader, fieldname, text)
     out: dict[int, bytes] = {}
     if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):  # Whoosh 3 codec blocks
         while m.is_active():
@@ -600,6 +599,26 @@ def _lengths(reader, fieldname: str):
     return out
 
 
+def _lookup(reader, fieldname: str, text: str, docs) -> dict[int, bytes]:
+    """Posting values of one term for a few records only, skipping blocks that hold none."""
+    m = _raw_matcher(reader, fieldname, text)
+    out: dict[int, bytes] = {}
+    for d in sorted(docs):
+        if not m.is_active():
+            break
+        m.skip_to(d)
+        if m.is_active() and m.id() == d:
+            out[d] = m.value()
+    return out
+
+
+def _raw_matcher(reader, fieldname: str, text: str):
+    if hasattr(reader, "_terms"):  # a segment: its postings without the deleted-records filter
+        field = reader.schema[fieldname]
+        return reader._terms.matcher(fieldname, field.to_bytes(text), field.format)
+    return reader.postings(fieldname, text)
+
+
 def _positions(value: bytes):
     return array(chr(value[0]), value[1:])
 
@@ -617,23 +636,37 @@ def _phrase(reader, fieldname: str, qt) -> dict[int, int]:
         return {}
     order = sorted(range(len(qt.terms)), key=lambda i: reader.doc_frequency(fieldname, qt.terms[i]))
     posts = []
+    cand = None
     for i in order:
-        p = _postings(reader, fieldname, qt.terms[i])
-        if not p:
+        text = qt.terms[i]
+        if cand is not None and len(cand) * LOOKUP_RATIO < reader.doc_frequency(fieldname, text):
+            p = _lookup(reader, fieldname, text, cand)  # few candidates left: seek, do not read all
+        else:
+            p = _postings(reader, fieldname, text)
+        cand = p.keys() if cand is None else cand & p.keys()
+        if not cand:
             return {}
         posts.append((p, qt.offsets[i]))
     first, off0 = posts[0]
     if len(posts) == 1:
         return {d: (len(v) - 1) // (2 if v[:1] == b"H" else 4) for d, v in first.items()}
-    cand = first.keys()
-    for p, _ in posts[1:]:
-        cand = cand & p.keys()
-        if not cand:
-            return {}
     out = {}
     rest = posts[1:]
     for d in cand:
-        starts = {p - off0 for p in _positions(first[d])}
+        v = first[d]
+        if len(v) == 3:  # one occurrence of the rarest term (the usual case): test membership
+            start = (v[1] | v[2] << 8) - off0
+            for p, off in rest:
+                w = p[d]
+                if len(w) == 3:
+                    if (w[1] | w[2] << 8) - off != start:
+                        break
+                elif start + off not in _positions(w):
+                    break
+            else:
+                out[d] = 1
+            continue
+        starts = {x - off0 for x in _positions(v)}
         for p, off in rest:
             starts &= {x - off for x in _positions(p[d])}
             if not starts:
