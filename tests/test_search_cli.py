@@ -170,7 +170,8 @@ def _index_files(arc) -> list[Path]:
     return sorted(p for p in (arc.root / "index").iterdir() if p.is_file())
 
 
-@pytest.mark.parametrize("damage", ["delete", "garbage_segment", "garbage_toc", "truncate"])
+@pytest.mark.parametrize("damage", ["delete", "garbage_segment", "garbage_toc", "truncate",
+                                    "scribble"])
 def test_missing_or_corrupt_index_is_rebuilt_with_a_notice(filed, docgen, damage):
     import shutil
 
@@ -186,6 +187,10 @@ def test_missing_or_corrupt_index_is_rebuilt_with_a_notice(filed, docgen, damage
                 p.write_bytes(b"not a toc")
             elif damage == "truncate" and p.suffix == ".seg":
                 p.write_bytes(p.read_bytes()[: p.stat().st_size // 3])
+            elif damage == "scribble" and p.suffix == ".seg":  # same size, garbage inside
+                data = bytearray(p.read_bytes())
+                data[len(data) // 10 : len(data) * 9 // 10] = b"\xff" * (len(data) * 8 // 10)
+                p.write_bytes(bytes(data))
     hits, err = search_json(docgen, arc, "审批")
     assert plan.filing_number in {h["filing_number"] for h in hits}
     assert err.count("\n") == 1 and "rebuilt it from the archive (5 records)" in err

@@ -127,10 +127,14 @@ def search(archive, query: str, *, type: str | None = None, year: int | None = N
             hits = eng.search(query, filters, limit)
         except IndexUnusable as e:
             n = eng.repair(_docs(archive))
+            try:
+                hits = eng.search(query, filters, limit)
+            except IndexUnusable as again:  # it opens, but a segment is damaged
+                e, n = again, eng.repair(_docs(archive), force=True)
+                hits = eng.search(query, filters, limit)
             if n:  # a new archive's first search just creates the empty index
                 notice = (f"search index at {index_path(archive)} was {e}; rebuilt it from the "
                           f"archive ({n} records)")
-            hits = eng.search(query, filters, limit)
     finally:
         eng.close()
     hits.notice = notice

@@ -1,19 +1,23 @@
 """The Whoosh implementation of the search engine (imported only when a search or filing runs).
 
-Tuning, measured in bench/bench_search.py:
-- a Chinese query is matched by `Adjacent`, a phrase check on a covering subset of its bigrams
-  (改革开放 -> 改革@0 开放@2) with explicit offsets, instead of Whoosh's span-based Phrase;
+Tuning, measured in bench/bench_search.py (figures in bench/README.md):
+- queries run in `Evaluator`: posting blocks read whole, candidates intersected as sets, phrase
+  positions checked on a covering subset of the bigrams (改革开放 -> 改革@0 开放@2), BM25 on
+  phrase occurrences, heapq for the top N. Whoosh's matcher/collector path costs ~30 µs per
+  matching record and its span-based Phrase far more (kept as `to_whoosh` for filters and as
+  the benchmark's baseline);
+- positions are packed arrays and posting blocks are pickled with protocol 4 (CompactPositions,
+  _fast_pickle): Whoosh's defaults spend ~20 bytes of pickle per posting;
 - only the title, the unit and the filing data are stored; the text for snippets is stored
-  zlib-compressed and read for the shown hits only; body text is indexed, never stored plain;
+  zlib-compressed (NFKC) and read for the shown hits only; body text is indexed, not stored;
 - `rebuild` writes one segment; `add` commits small segments that Whoosh merges as it goes;
-- a WhooshEngine keeps its searcher open and refreshes it only when the index changed.
+- a WhooshEngine keeps its searcher open and reopens it only when the index changed.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import os
 import time
 import zlib
 from array import array
@@ -25,7 +29,7 @@ from whoosh import fields, formats, index, query as wq, writing
 from whoosh.analysis import Token, Tokenizer
 from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
 
-from docgen.errors import DocgenError
+from docgen.errors import ArchiveError, DocgenError
 from docgen.search import query as q
 from docgen.search.analysis import index_tokens, normalize, query_terms
 from docgen.search.engine import Filters, Hit, Hits, IndexDoc, Progress
@@ -38,7 +42,7 @@ LOCK_TIMEOUT = 60.0  # seconds a writer waits for another writer (a rebuild may 
 SCHEMA_VERSION = "1"
 
 
-class IndexLocked(DocgenError):
+class IndexLocked(ArchiveError):
     """Another process held the index's writer lock for longer than we waited."""
 
 
@@ -275,7 +279,7 @@ class WhooshEngine:
             except Exception as e:  # noqa: BLE001 - whoosh raises many kinds when files are bad
                 last = e
                 time.sleep(0.05 * (attempt + 1))
-        raise IndexUnusable(f"unreadable ({type(last).__name__}: {last})")
+        raise IndexUnusable(f"unreadable ({_why(last)})")
 
     def _lock(self):
         from whoosh.filedb.filestore import FileStorage
@@ -287,20 +291,25 @@ class WhooshEngine:
                               f"{LOCK_TIMEOUT:.0f} s — retry, or run `docgen index rebuild` later")
         return lock
 
-    def repair(self, docs: Iterable[IndexDoc], progress: Progress | None = None) -> int | None:
+    def repair(self, docs: Iterable[IndexDoc], progress: Progress | None = None, *,
+               force: bool = False) -> int | None:
         """Recreate a missing or unreadable index from `docs`, holding the writer lock throughout.
 
-        Returns how many records were indexed, or None when another process repaired it while
-        we waited for the lock (then `docs` is not consumed).
+        Returns how many records were indexed, or None when the index opens fine once we hold
+        the lock (another process repaired it, or a commit had just replaced the files we were
+        reading); then `docs` is not consumed. `force` recreates it regardless: the index
+        opened but failed when read.
         """
         self.close()
         lock = self._lock()
         try:
-            try:
-                self.open()
-                return None
-            except IndexUnusable:
-                self.close()
+            if not force:
+                try:
+                    self.open()
+                    return None
+                except IndexUnusable:
+                    pass
+            self.close()
             from whoosh.filedb.filestore import FileStorage
 
             for f in self.path.iterdir():  # segments of the broken index; TOC.create drops the rest
@@ -429,7 +438,7 @@ class WhooshEngine:
             raise
         except Exception as e:  # noqa: BLE001 - a broken segment shows up only when read
             self.close()
-            raise IndexUnusable(f"unreadable ({type(e).__name__}: {e})") from e
+            raise IndexUnusable(f"unreadable ({_why(e)})") from e
         return Hits(hits, total=len(scores))
 
     def whoosh_search(self, query: str, limit: int = 20):
@@ -717,6 +726,11 @@ def filter_query(f: Filters):
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
+def _why(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return f"{type(e).__name__}: {text[:100]}"
+
+
 def _try_for(fn, timeout: float, delay: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while True:
@@ -731,7 +745,7 @@ def index_size(path: Path) -> int:
     return sum(f.stat().st_size for f in Path(path).iterdir() if f.is_file())
 
 
-__all__ = ["WhooshEngine", "IndexLocked", "IndexUnusable", "make_schema", "index_size", "os"]
+__all__ = ["WhooshEngine", "IndexLocked", "IndexUnusable", "make_schema", "index_size"]
 
 
 def CODEC():
