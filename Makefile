@@ -16,7 +16,10 @@ demo: setup
 	$(DG) generate $(FORMS) -o $(OUT) --pdf
 	$(DG) init --archive $(DEMO_ARCHIVE) --fonds-code Z109 --fonds-name 区建设局 \
 		--unit 区建设局规划处=GHC --unit 区建设局办公室=BGS
-	$(DG) file --archive $(DEMO_ARCHIVE) $(FORMS)
+	# the 2011 examples reached 局监察科 on paper in 2011: --submitted records the 报送日期
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/plan.yaml --submitted 2011-04-18
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/commitment.yaml --submitted 2011-05-12
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/summary.yaml --submitted 2011-12-02
 	$(DG) status --archive $(DEMO_ARCHIVE) --year 2011 --unit GHC --today 2011-12-31
 	$(DG) verify --archive $(DEMO_ARCHIVE)
 	$(DG) search --archive $(DEMO_ARCHIVE) 审批时限
