@@ -36,7 +36,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "government_work_reports.jsonl"
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT / "src"))
 
-from docgen.search.analysis import normalize, query_terms  # noqa: E402
+from docgen.search.analysis import normalize  # noqa: E402
 from docgen.search.engine import IndexDoc  # noqa: E402
 
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
@@ -80,7 +80,7 @@ def substrings(docs, n, seed=7):
         if len(text) <= size:
             continue
         i = rng.randrange(len(text) - size)
-        if OK.match(text[i : i + size]):
+        if OK.fullmatch(text[i : i + size]):
             out.append(text[i : i + size])
     return out
 
@@ -156,7 +156,8 @@ def main():
     print(f"  multi    p50 {ms(pct(lat_multi, 50))}  p95 {ms(pct(lat_multi, 95))}")
     for lo, hi in ((2, 2), (3, 4), (5, 8)):
         sel = [x for x, q in zip(lat, queries) if lo <= len(q) <= hi]
-        print(f"    length {lo}-{hi}: p50 {ms(pct(sel, 50))}  p95 {ms(pct(sel, 95))}  (n={len(sel)})")
+        print(f"    length {lo}-{hi}: p50 {ms(pct(sel, 50))}  p95 {ms(pct(sel, 95))}  "
+              f"(n={len(sel)})")
     print(f"  baseline scan (`in` over {len(texts)} texts): p50 {ms(pct(scan, 50))} "
           f"-> index is {pct(scan, 50) / pct(lat, 50):.0f}x faster at p50")
 

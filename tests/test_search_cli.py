@@ -11,7 +11,8 @@ import pytest
 
 from conftest import CORPUS
 from docgen.errors import ExitCode
-from test_archive_support import FONDS, Clock, file_other, file_plan, pdfa_source, sources  # noqa: F401
+from test_archive_support import (FONDS, Clock, file_other, file_plan,  # noqa: F401
+                                  pdfa_source, sources)
 
 REPORTS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
 

@@ -47,7 +47,7 @@ def substrings(docs, n, seed):
             continue
         i = rng.randrange(len(text) - size + 1)
         sub = text[i : i + size]
-        if not OK.match(sub):
+        if not OK.fullmatch(sub):
             continue
         if LATIN.match(sub[0]) and i > 0 and LATIN.match(text[i - 1]):
             continue
@@ -136,3 +136,39 @@ def test_whole_jieba_word_ranks_first(tmp_path):
         IndexDoc("B", "乙", "推进政府职能转变，坚持改革开放。"),
     ])
     assert {h.filing_number for h in engine.search("改革开放")} == {"A", "B"}
+
+
+@pytest.mark.slow
+def test_whole_reports_filed_into_an_archive(tmp_path):
+    """The issue's setup: the 72 reports filed as .docx, searched through docgen.search."""
+    import docx
+
+    from docgen.archive import init_archive
+    from docgen.search import search
+    from test_archive_support import FONDS, Clock
+
+    arc = init_archive(tmp_path / "archive", by="测试员", clock=Clock(), **FONDS)
+    texts = {}
+    for i, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines()):
+        report = json.loads(line)
+        path = tmp_path / f"report{i}.docx"
+        d = docx.Document()
+        for para in report["content"].split("\n"):
+            d.add_paragraph(para)
+        d.save(path)
+        title = f"政府工作报告（第{i + 1}份）"
+        rec = arc.file_import(path, type="other", title=title,
+                              date=f"{report['year'] or 2000}-03-05", unit="区建设局办公室")
+        assert rec.notices == []
+        texts[rec.filing_number] = normalize("\n".join(
+            [title, rec.kind, rec.unit, report["content"]])).lower()
+    docs = [IndexDoc(k, "", v) for k, v in texts.items()]
+    tp = fp = fn = 0
+    for sub in substrings(docs, 200, seed=72):
+        expected = {k for k, v in texts.items() if sub.lower() in v}
+        got = {h.filing_number for h in search(arc, sub, limit=1000)}
+        tp, fp, fn = tp + len(expected & got), fp + len(got - expected), fn + len(expected - got)
+    recall, precision = tp / (tp + fn), tp / (tp + fp)
+    print(f"\n200 queries over the 72 filed reports: recall {recall:.4f}, "
+          f"precision {precision:.4f}")
+    assert recall >= 0.99 and precision >= 0.95

@@ -106,7 +106,8 @@ def _lex(query: str) -> list[_Tok]:
         if c in QUOTES:
             close = query.find(QUOTES[c], i + 1)
             if close < 0:
-                raise _error(query, i + 1, "a quote is not closed", f"end the phrase with {QUOTES[c]}")
+                raise _error(query, i + 1, "a quote is not closed",
+                             f"end the phrase with {QUOTES[c]}")
             toks.append(_Tok("phrase", query[i + 1 : close], start + 1, field))
             i = close + 1
             continue
@@ -192,7 +193,8 @@ class _Parser:
         if field in KEYWORD_FIELDS:
             return self.keyword(tok, KEYWORD_FIELDS[field], text)
         if query_terms(text).empty:
-            raise _error(self.query, tok.col, f"{tok.text!r} has no Chinese character, letter or digit",
+            raise _error(self.query, tok.col,
+                         f"{tok.text!r} has no Chinese character, letter or digit",
                          "search for words, e.g. 审批 or GDP")
         return Text(text, TEXT_FIELDS.get(field) if field else None, tok.kind == "phrase")
 

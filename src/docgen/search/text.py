@@ -38,8 +38,9 @@ def record_doc(record) -> IndexDoc:
 
 def record_text(record) -> str:
     """Every distinct paragraph of the record's form, original document and (imported) PDF."""
+    meta = getattr(record, "metadata", None)
     parts = [record.title, record.kind, record.unit, record.doc_number or "",
-             record.metadata.get("责任者", "") if isinstance(getattr(record, "metadata", None), dict) else ""]
+             meta.get("责任者", "") if isinstance(meta, dict) else ""]
     files = record.files
     if "form" in files:
         parts.extend(form_values(files["form"]))

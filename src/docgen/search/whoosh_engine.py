@@ -135,13 +135,15 @@ class Adjacent(wq.Query):
     """Records where `terms` occur at exactly `offsets` from one another (a Chinese phrase)."""
 
     def __init__(self, fieldname: str, terms, offsets, boost: float = 1.0):
-        self.fieldname, self.terms, self.offsets, self.boost = fieldname, list(terms), list(offsets), boost
+        self.fieldname, self.boost = fieldname, boost
+        self.terms, self.offsets = list(terms), list(offsets)
 
     def __repr__(self):
         return f"Adjacent({self.fieldname!r}, {list(zip(self.terms, self.offsets))})"
 
     def __eq__(self, other):
-        return isinstance(other, Adjacent) and repr(other) == repr(self) and other.boost == self.boost
+        return (isinstance(other, Adjacent) and repr(other) == repr(self)
+                and other.boost == self.boost)
 
     def __hash__(self):
         return hash(repr(self))
@@ -268,7 +270,8 @@ class WhooshEngine:
         for attempt in range(3):  # a commit may delete segment files between reads
             try:
                 ix = index.open_dir(str(self.path))
-                if "schema_version" not in ix.schema or ix.schema["body"].analyzer != ChineseTokenizer(self.words):
+                if ("schema_version" not in ix.schema
+                        or ix.schema["body"].analyzer != ChineseTokenizer(self.words)):
                     raise IndexUnusable("made by another version of docgen")
                 with ix.searcher() as s:
                     s.doc_count()
@@ -348,7 +351,8 @@ class WhooshEngine:
             return ix.writer(timeout=LOCK_TIMEOUT, delay=0.02, limitmb=256, codec=CODEC())
         except index.LockError:
             raise IndexLocked(f"search index {self.path} stayed locked by another process for "
-                              f"{LOCK_TIMEOUT:.0f} s — retry, or run `docgen index rebuild` later") from None
+                              f"{LOCK_TIMEOUT:.0f} s — retry, or run `docgen index rebuild` "
+                              "later") from None
 
     # -- writing ------------------------------------------------------------------------
     def add(self, docs: Iterable[IndexDoc]) -> int:
@@ -431,7 +435,8 @@ class WhooshEngine:
             if wfilter is not None and scores:
                 allowed = set(s.docs_for_query(wfilter))
                 scores = {d: v for d, v in scores.items() if d in allowed}
-            top = heapq.nlargest(limit or len(scores), scores.items(), key=lambda kv: (kv[1], -kv[0]))
+            top = heapq.nlargest(limit or len(scores), scores.items(),
+                                 key=lambda kv: (kv[1], -kv[0]))
             needles = [n for t in q.positive_texts(tree) for n in query_terms(t.text).needles]
             hits = [self._hit(s.stored_fields(d), score, needles) for d, score in top]
         except (DocgenError, IndexUnusable):
@@ -701,7 +706,8 @@ def to_whoosh(node):
     if isinstance(node, q.And):
         positives = [to_whoosh(i) for i in node.items if not isinstance(i, q.Not)]
         negatives = [to_whoosh(i.item) for i in node.items if isinstance(i, q.Not)]
-        base = wq.And(positives) if len(positives) > 1 else (positives[0] if positives else wq.Every())
+        base = (wq.And(positives) if len(positives) > 1
+                else positives[0] if positives else wq.Every())
         return wq.AndNot(base, wq.Or(negatives)) if negatives else base
     if isinstance(node, q.Or):
         return wq.Or([to_whoosh(i) for i in node.items])
