@@ -21,7 +21,7 @@ import math
 import time
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
@@ -613,6 +613,18 @@ def _lengths(reader, fieldname: str):
     return out
 
 
+def _ids(reader, fieldname: str, text: str):
+    """The record numbers of one term's postings, a block at a time."""
+    m = _raw_matcher(reader, fieldname, text)
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+        while m.is_active():
+            m._read_ids()
+            yield from m._ids
+            m._next_block()
+    else:
+        yield from m.all_ids()
+
+
 def _lookup(reader, fieldname: str, text: str, docs) -> dict[int, bytes]:
     """Posting values of one term for a few records only, skipping blocks that hold none."""
     m = _raw_matcher(reader, fieldname, text)
@@ -640,12 +652,13 @@ def _positions(value: bytes):
 def _phrase(reader, fieldname: str, qt) -> dict[int, int]:
     """Local doc -> occurrences of the phrase: terms at their offsets from one another."""
     if qt.prefix is not None:
-        out: dict[int, int] = {}
+        # one character: every term that starts with it; only record numbers are read, and tf
+        # counts the distinct terms (a common character expands to thousands of bigrams)
+        counts: Counter = Counter()
         for text in reader.expand_prefix(fieldname, qt.prefix):
             text = text.decode("utf-8") if isinstance(text, bytes) else text
-            for d, v in _postings(reader, fieldname, text).items():
-                out[d] = out.get(d, 0) + (len(v) - 1) // (2 if v[:1] == b"H" else 4)
-        return out
+            counts.update(_ids(reader, fieldname, text))
+        return dict(counts)
     if qt.empty:
         return {}
     order = sorted(range(len(qt.terms)), key=lambda i: reader.doc_frequency(fieldname, qt.terms[i]))
