@@ -32,7 +32,7 @@ def test_json_and_toml_forms(tmp_path):
     data = plan.model_dump(mode="json", exclude_none=True)
     (tmp_path / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert load_form(tmp_path / "plan.json") == plan
-    toml = [f'type = "plan"', f'unit = "{plan.unit}"', f'issuer = "{plan.issuer}"',
+    toml = ['type = "plan"', f'unit = "{plan.unit}"', f'issuer = "{plan.issuer}"',
             f'addressee = "{plan.addressee}"', f'doc_number = "{plan.doc_number}"',
             'date = "2011年4月15日"', f'basis = "{plan.basis}"',
             f'guiding_ideology = "{plan.guiding_ideology}"',
@@ -86,7 +86,7 @@ def test_every_problem_collected_with_line_and_field(tmp_path):
     found = problems_of(path)
     joined = "\n".join(found)
     lines = text.splitlines()
-    line_of = lambda s: next(i for i, l in enumerate(lines, 1) if s in l)  # noqa: E731
+    line_of = lambda s: next(n for n, text in enumerate(lines, 1) if s in text)  # noqa: E731
     assert f"{path}:{line_of('doc_number')}: doc_number: '建规[2011]5号' is not a 发文字号" in joined
     assert f"{path}:{line_of('date: 2011年2月30日')}: date: '2011年2月30日' is not a real date" in joined
     assert f"{path}:{line_of('colour')}: colour: is not a field of this form" in joined

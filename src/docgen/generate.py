@@ -18,8 +18,9 @@ class Generated:
 
     @property
     def written(self) -> list[Path]:
-        return [p for pair in zip(self.docx, self.pdf or [None] * len(self.docx))
-                for p in pair if p is not None] if self.pdf else list(self.docx)
+        """Each .docx followed by its .pdf, when that was made."""
+        pdfs = self.pdf or [None] * len(self.docx)
+        return [p for docx, pdf in zip(self.docx, pdfs) for p in (docx, pdf) if p is not None]
 
 
 def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,

@@ -77,7 +77,6 @@ def _sandbox():
 
 def render_form(form: Form, out_path: Path, template: Path | None = None) -> Path:
     """Render `form` into `out_path` (.docx), written atomically; return the path."""
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
     from jinja2.exceptions import SecurityError
 

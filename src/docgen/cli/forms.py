@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import echo_json, notice
+from docgen.cli._common import notice
 from docgen.errors import BadInput, ConversionFailed, FormError, TemplateError
 from docgen.models import FORM_TYPES
 
