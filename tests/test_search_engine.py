@@ -127,3 +127,11 @@ def test_unusable_index_is_reported_not_guessed(tmp_path):
 
     with pytest.raises(IndexUnusable, match="missing"):
         WhooshEngine(tmp_path / "none").search("审批")
+
+
+def test_snippet_shows_the_records_own_characters():
+    from docgen.search.query import snippet
+
+    text = "推行行政审批限时办结、超时默许制度，审批时限平均压缩５７％。"
+    assert snippet(text, ["审批时限", "57"]) == (
+        "推行行政审批限时办结、超时默许制度，【审批时限】平均压缩【５７】％。")

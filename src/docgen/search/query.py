@@ -229,18 +229,31 @@ def positive_texts(node) -> list[Text]:
     return []
 
 
-def snippet(text: str, needles: list[str], width: int = 90, normalized: bool = False) -> str:
-    """A window of `text` around the most matches, each match marked 【…】."""
+def snippet(text: str, needles: list[str], width: int = 90) -> str:
+    """A window of `text` around the most matches, each match marked 【…】.
+
+    Matching is on the NFKC form (as the index sees it) but the window shows the record's own
+    characters, so a clerk reads 「制度，审批」 with its full-width comma, not 「制度,审批」.
+    """
     from docgen.search.analysis import normalize
 
-    text = re.sub(r"\s+", " ", text if normalized else normalize(text)).strip()
+    shown = re.sub(r"\s+", " ", text).strip()
+    folded, origin = [], []  # origin[k]: the index in `shown` of folded character k
+    for i, ch in enumerate(shown):
+        n = normalize(ch)
+        folded.append(n)
+        origin.extend([i] * len(n))
+    origin.append(len(shown))
+    matchable = "".join(folded)
     needles = sorted({n for n in needles if n}, key=len, reverse=True)
+    text = shown
     if not text:
         return ""
     if not needles:
         return text[:width] + ("…" if len(text) > width else "")
     pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
-    spans = [m.span() for m in pattern.finditer(text)]
+    spans = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(matchable)
+             if m.end() > m.start()]
     if not spans:
         return text[:width] + ("…" if len(text) > width else "")
     # the window start (at a match) that covers the most matches

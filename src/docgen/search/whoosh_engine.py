@@ -9,7 +9,7 @@ Tuning, measured in bench/bench_search.py (figures in bench/README.md):
 - positions are packed arrays and posting blocks are pickled with protocol 4 (CompactPositions,
   _fast_pickle): Whoosh's defaults spend ~20 bytes of pickle per posting;
 - only the title, the unit and the filing data are stored; the text for snippets is stored
-  zlib-compressed (NFKC) and read for the shown hits only; body text is indexed, not stored;
+  zlib-compressed, as written (full-width punctuation kept), and read for the shown hits only;
 - `rebuild` writes one segment; `add` commits small segments that Whoosh merges as it goes;
 - a WhooshEngine keeps its searcher open and reopens it only when the index changed.
 """
@@ -31,7 +31,7 @@ from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
 
 from docgen.errors import ArchiveError, DocgenError
 from docgen.search import query as q
-from docgen.search.analysis import index_tokens, normalize, query_terms
+from docgen.search.analysis import index_tokens, query_terms
 from docgen.search.engine import Filters, Hit, Hits, IndexDoc, Progress
 
 TITLE_BOOST = 3.0
@@ -408,7 +408,7 @@ class WhooshEngine:
             date=d.date.isoformat() if d.date else "",
             status=d.status or "filed",
             doc_number=d.doc_number or "",
-            content=zlib.compress(normalize(text[:MAX_STORED_CHARS]).encode("utf-8"), 6),
+            content=zlib.compress(text[:MAX_STORED_CHARS].encode("utf-8"), 6),
             schema_version=SCHEMA_VERSION,
         )
 
@@ -460,7 +460,7 @@ class WhooshEngine:
             type=f.get("type", ""),
             unit=f.get("unit", ""),
             score=round(float(score), 4),
-            snippet=q.snippet(text, needles, normalized=True),
+            snippet=q.snippet(text, needles),
             kind=f.get("kind", ""),
             status=f.get("status", "filed"),
         )
