@@ -5,7 +5,7 @@ import json
 import pytest
 
 from docgen.archive import Archive
-from test_archive_support import FONDS, pdfa_source, sources, tree  # noqa: F401
+from test_archive_support import tree
 
 INIT = ["init", "--fonds-code", "Z109", "--fonds-name", "区建设局",
         "--unit", "区建设局规划处=GHC", "--unit", "区建设局办公室=BGS"]

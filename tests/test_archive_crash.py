@@ -9,12 +9,10 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
 from docgen.archive import Archive, numbering
-from test_archive_support import arc, clock, pdfa_source, sources  # noqa: F401
 
 CHILD = textwrap.dedent('''
     import os, signal, sys

@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from docgen.errors import BadInput
-from test_archive_support import (arc, clock, file_other, file_plan, pdfa_source,  # noqa: F401
-                                  sources)
+from test_archive_support import file_other, file_plan
 
 
 def rows_by_step(arc, today, unit="GHC", year=2011):

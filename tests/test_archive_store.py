@@ -10,8 +10,7 @@ import pytest
 
 from docgen.archive import Archive, Record, digests
 from docgen.errors import ArchiveError, BadInput, ExitCode
-from test_archive_support import (FONDS, arc, clock, file_other, file_plan, pdfa_source,  # noqa: F401
-                                  sources, tree)
+from test_archive_support import FONDS, file_other, file_plan, tree
 
 
 def test_init_writes_settings_calendar_and_first_audit_entry(arc):

@@ -1,16 +1,13 @@
-"""Fixtures shared by the archive tests: one real PDF/A made by LibreOffice per session.
+"""Helpers shared by the archive, search and bundle tests (their fixtures are in conftest.py).
 
-Imported by the tests/test_archive_*.py modules; it holds no tests itself.
+It holds no tests itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 
 TEXT = ("根据《区建设局“两为两树”民主评议工作安排意见》的要求，为把我处民主评议工作搞得更扎实、"
         "更深入、更有成效，特制定我处民主评议实施方案。")
@@ -30,54 +27,6 @@ class Clock:
 
     def set(self, y, m, d):
         self.now = self.now.replace(year=y, month=m, day=d)
-
-
-@pytest.fixture(scope="session")
-def pdfa_source(tmp_path_factory) -> Path:
-    """A folder with plan.docx and plan.pdf (a real PDF/A-2b from LibreOffice), made once."""
-    base = tmp_path_factory.getbasetemp() / "archive-pdfa"
-    if (base / "plan.pdf").is_file():
-        return base
-    import docx
-
-    base.mkdir(parents=True, exist_ok=True)
-    d = docx.Document()
-    d.core_properties.title = "区建设局规划处2011年民主评议工作实施方案"
-    d.core_properties.author = "区建设局规划处"
-    d.add_heading("区建设局规划处2011年民主评议工作实施方案", 1)
-    for _ in range(30):
-        d.add_paragraph(TEXT)
-    d.save(base / "plan.docx")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{base}/lo",
-                    "--convert-to", PDFA_EXPORT, "--outdir", str(base), str(base / "plan.docx")],
-                   check=True, capture_output=True, timeout=180)
-    assert (base / "plan.pdf").is_file()
-    return base
-
-
-@pytest.fixture
-def sources(tmp_path, pdfa_source) -> Path:
-    """A private copy of the docx, the PDF/A and the example forms."""
-    dst = tmp_path / "in"
-    dst.mkdir()
-    for name in ("plan.docx", "plan.pdf"):
-        shutil.copyfile(pdfa_source / name, dst / name)
-    examples = Path(__file__).resolve().parents[1] / "examples"
-    for p in examples.glob("*.yaml"):
-        shutil.copyfile(p, dst / p.name)
-    return dst
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def arc(tmp_path, clock):
-    from docgen.archive import init_archive
-
-    return init_archive(tmp_path / "archive", by="测试员", clock=clock, **FONDS)
 
 
 def file_plan(arc, sources: Path, **kw):

@@ -7,8 +7,7 @@ import shutil
 import pytest
 
 from docgen.errors import ExitCode, VerifyFailed
-from test_archive_support import (arc, clock, file_other, file_plan, pdfa_source,  # noqa: F401
-                                  sources)
+from test_archive_support import file_other, file_plan
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 
 from conftest import CORPUS
 from docgen.errors import ExitCode
-from test_archive_support import (FONDS, Clock, file_other, file_plan,  # noqa: F401
-                                  pdfa_source, sources)
+from test_archive_support import FONDS, Clock, file_other, file_plan
 
 REPORTS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
 

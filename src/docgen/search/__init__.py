@@ -125,16 +125,17 @@ def search(archive, query: str, *, type: str | None = None, year: int | None = N
     try:
         try:
             hits = eng.search(query, filters, limit)
-        except IndexUnusable as e:
+        except IndexUnusable as first:
+            reason = str(first)
             n = eng.repair(_docs(archive))
             try:
                 hits = eng.search(query, filters, limit)
             except IndexUnusable as again:  # it opens, but a segment is damaged
-                e, n = again, eng.repair(_docs(archive), force=True)
+                reason, n = str(again), eng.repair(_docs(archive), force=True)
                 hits = eng.search(query, filters, limit)
             if n:  # a new archive's first search just creates the empty index
-                notice = (f"search index at {index_path(archive)} was {e}; rebuilt it from the "
-                          f"archive ({n} records)")
+                notice = (f"search index at {index_path(archive)} was {reason}; "
+                          f"rebuilt it from the archive ({n} records)")
     finally:
         eng.close()
     hits.notice = notice
