@@ -11,6 +11,8 @@ fc-list 2>/dev/null | grep -qi "Noto Serif CJK SC" || need+=(fonts-noto-cjk)
 [ -d /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol ] || need+=(texlive-lang-chinese)
 # rare characters outside the Fandol and Noto fonts (CJK Ext B, e.g. 𠀀), in mainland forms
 [ -f /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf ] || need+=(fonts-babelstone-han)
+# the 归档章 is drawn in AR PL SungtiL GB, a TrueType font reportlab can embed
+[ -f /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf ] || need+=(fonts-arphic-gbsn00lp)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-cache >/dev/null 2>&1 || need+=(fontconfig)
 
