@@ -10,7 +10,7 @@ from test_archive_support import FONDS, PDFA_EXPORT, TEXT, Clock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-CORPUS = ROOT.parent / "shared" / "corpus" / "government_work_reports.jsonl"
+CORPUS = ROOT / "corpus" / "government_work_reports.jsonl"
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
     from jinja2.exceptions import SecurityError
 
     template = Path(template) if template else default_template(form.type)
-    tpl = _open_template(template)
+    tpl = open_template(template)
     try:
         tpl.render(context(form), jinja_env=_sandbox(), autoescape=True)
     except SecurityError as e:
@@ -112,7 +112,7 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
     return out_path
 
 
-def _open_template(template: Path):
+def open_template(template: Path):
     from docxtpl import DocxTemplate
 
     if not template.is_file():
@@ -158,7 +158,7 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
         raise TemplateError(f"--type {form_type!r} is not a form type — use one of: "
                             f"{', '.join(FORM_TYPES)}")
     template = Path(template)
-    tpl = _open_template(template)
+    tpl = open_template(template)
     env = _sandbox()
     parts = [("body", tpl.xml_to_string(tpl.docx._element.body))]
     for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):

@@ -29,3 +29,14 @@ def echo_json(value) -> None:
 def notice(ctx: click.Context, message: str) -> None:
     if not quiet(ctx):
         click.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def conversion_progress(ctx: click.Context, n: int):
+    """A progress bar over n conversions; yields the `on_done` callback docgen.convert calls."""
+    with progressbar(range(n), label="Converting", silent=quiet(ctx)) as bar:
+        def on_done(src, pdf, reason):
+            if hasattr(bar, "update"):
+                bar.update(1)
+
+        yield on_done

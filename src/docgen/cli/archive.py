@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import echo_json, notice, progressbar, quiet
+from docgen.cli._common import conversion_progress, echo_json, notice
 from docgen.errors import BadInput, ConversionFailed, StatusIncomplete
 
 RETENTIONS = click.Choice(["永久", "定期30年", "定期10年"])
@@ -190,42 +190,17 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
 
 
 def _file_forms(ctx, arc, paths, supersedes, by, submitted):
-    from docgen.errors import FormError
-    from docgen.forms import check_forms
+    from docgen.pipeline import file_forms
 
-    forms, problems = check_forms(paths)
-    if problems:
-        raise FormError(f"{len({p.file for p in problems})} of {len(paths)} form file(s) "
-                        "invalid; nothing was filed", problems)
-    for form in forms:  # a unit without a code, a bad date: stop before rendering anything
-        arc.unit_code_for(form.unit, form.unit_code)
-        arc.submitted_date(submitted, form.date)
-    if supersedes:
-        arc.record(supersedes)
-    from docgen.convert import ConvertOptions, convert
-    from docgen.render import render_form
-
-    done, failed = [], {}
-    with tempfile.TemporaryDirectory(prefix="docgen-file-") as tmp:
-        tmp = Path(tmp)
-        docx = [render_form(f, tmp / f"{i:03d}-{p.stem}.docx")
-                for i, (f, p) in enumerate(zip(forms, paths))]
-        result = convert(docx, tmp / "pdf", options=ConvertOptions())
-        with progressbar(list(zip(forms, paths, docx)), label="filing",
-                         silent=quiet(ctx)) as items:
-            for form, path, d in items:
-                pdf = result.converted.get(d)
-                if pdf is None:
-                    failed[path] = result.failed.get(d, "not converted")
-                    continue
-                done.append(arc.file_form(form, path, d, pdf, by=by, supersedes=supersedes,
-                                          submitted=submitted))
-    if failed:
-        _report(ctx, done, False)
-        raise ConversionFailed(f"{len(failed)} of {len(paths)} document(s) could not be "
+    with conversion_progress(ctx, len(paths)) as on_converted:
+        filed = file_forms(arc, paths, supersedes=supersedes, by=by, submitted=submitted,
+                           on_converted=on_converted)
+    if filed.failed:
+        _report(ctx, filed.records, False)
+        raise ConversionFailed(f"{len(filed.failed)} of {len(paths)} document(s) could not be "
                                "converted to PDF/A and were not filed",
-                               [f"{p}: {why}" for p, why in failed.items()])
-    return done
+                               [f"{p}: {why}" for p, why in filed.failed.items()])
+    return filed.records
 
 
 def _import(ctx, arc, paths, fields, pdf):

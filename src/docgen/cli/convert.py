@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import notice, progressbar, quiet
+from docgen.cli._common import conversion_progress, notice
 from docgen.errors import ConversionFailed
 
 
@@ -34,11 +34,8 @@ def convert(ctx, files, out_dir, timeout, workers):
     from docgen.convert import convert as convert_files
 
     options = ConvertOptions(timeout=timeout, **({"workers": workers} if workers else {}))
-    with progressbar(files, label="Converting", silent=quiet(ctx)) as bar:
-        def done(src, pdf, reason):
-            if hasattr(bar, "update"):
-                bar.update(1)
-        result = convert_files(files, out_dir, options=options, on_done=done)
+    with conversion_progress(ctx, len(files)) as on_done:
+        result = convert_files(files, out_dir, options=options, on_done=on_done)
     for src in files:
         if src in result.converted:
             click.echo(result.converted[src])

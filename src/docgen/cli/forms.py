@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import notice
+from docgen.cli._common import conversion_progress
 from docgen.errors import BadInput, ConversionFailed, FormError, TemplateError
 from docgen.models import FORM_TYPES
 
@@ -134,13 +134,14 @@ def generate(ctx, forms, out_dir, template, pdf):
     Example:
         docgen generate examples/plan.yaml examples/commitment.yaml -o out/ --pdf
     """
-    from docgen.generate import generate_documents
+    from docgen.pipeline import generate_documents
 
-    result = generate_documents(forms, out_dir, template=template, pdf=pdf,
-                                on_notice=lambda m: notice(ctx, m))
+    with conversion_progress(ctx, len(forms) if pdf else 0) as on_converted:
+        result = generate_documents(forms, out_dir, template=template, pdf=pdf,
+                                    on_converted=on_converted)
     for path in result.written:
         click.echo(path)
     if result.failed:
         raise ConversionFailed(f"{len(result.failed)} of {len(result.docx)} document(s) could "
-                               "not be converted to PDF", [f"{p}: {why}" for p, why in
-                                                           result.failed.items()])
+                               "not be converted to PDF/A",
+                               [f"{p}: {why}" for p, why in result.failed.items()])

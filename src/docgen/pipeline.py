@@ -1,0 +1,123 @@
+"""The pipelines, top to bottom: load forms → render → convert (→ file → index).
+
+Both are all-or-nothing on bad input: every form is checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from docgen.errors import BadInput, FormError
+from docgen.forms import check_forms
+from docgen.models import Form
+
+OnConverted = Callable[[Path, "Path | None", "str | None"], None]
+
+
+@dataclass
+class Generated:
+    forms: list[Form] = field(default_factory=list)
+    docx: list[Path] = field(default_factory=list)
+    pdf: list[Path | None] = field(default_factory=list)
+    failed: dict[Path, str] = field(default_factory=dict)  # .docx -> why it has no PDF
+
+    @property
+    def written(self) -> list[Path]:
+        """Each .docx followed by its .pdf, when that was made."""
+        pdfs = self.pdf or [None] * len(self.docx)
+        return [p for docx, pdf in zip(self.docx, pdfs) for p in (docx, pdf) if p is not None]
+
+
+def load_all(form_paths, *, nothing: str) -> list[Form]:
+    """Every form, or FormError listing every problem of every bad one ("nothing was …")."""
+    forms, problems = check_forms(form_paths)
+    if problems:
+        raise FormError(f"{len({p.file for p in problems})} of {len(form_paths)} form file(s) "
+                        f"invalid; nothing was {nothing}", problems)
+    return forms
+
+
+def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,
+                       pdf: bool = False, convert_options=None,
+                       on_converted: OnConverted | None = None) -> Generated:
+    """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid."""
+    from docgen.render import open_template, render_form
+
+    form_paths = [Path(p) for p in form_paths]
+    forms = load_all(form_paths, nothing="written")
+    targets = [Path(out_dir) / f"{p.stem}.docx" for p in form_paths]
+    seen: dict[Path, Path] = {}
+    for src, dst in zip(form_paths, targets):
+        if dst in seen:
+            raise BadInput(f"{src} and {seen[dst]} would both be written to {dst} — "
+                           "give the form files different names")
+        seen[dst] = src
+    if template is not None:
+        open_template(Path(template))  # fail before writing anything
+        types = {f.type for f in forms}
+        if len(types) > 1:
+            raise BadInput(f"--template {template} given for forms of {len(types)} types "
+                           f"({', '.join(sorted(types))}) — generate one type at a time")
+    options = _require_converter(convert_options) if pdf else None
+    result = Generated(forms=forms)
+    for form, dst in zip(forms, targets):
+        result.docx.append(render_form(form, dst, template))
+    if pdf:
+        _convert(result, Path(out_dir), options, on_converted)
+    return result
+
+
+@dataclass
+class Filed:
+    records: list = field(default_factory=list)  # docgen.archive.Record, in form order
+    failed: dict[Path, str] = field(default_factory=dict)  # form file -> why it was not filed
+
+
+def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None = None,
+               submitted=None, convert_options=None,
+               on_converted: OnConverted | None = None) -> Filed:
+    """Render, convert and file each form; a form whose PDF fails is reported, not filed."""
+    from docgen.render import render_form
+
+    form_paths = [Path(p) for p in form_paths]
+    forms = load_all(form_paths, nothing="filed")
+    for form in forms:  # a unit without a code, a bad date: stop before rendering anything
+        arc.unit_code_for(form.unit, form.unit_code)
+        arc.submitted_date(submitted, form.date)
+    if supersedes:
+        arc.record(supersedes)
+    options = _require_converter(convert_options)
+    filed = Filed()
+    with tempfile.TemporaryDirectory(prefix="docgen-file-") as tmp:
+        work = Generated(forms=forms)
+        for i, (form, path) in enumerate(zip(forms, form_paths)):
+            work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
+        _convert(work, Path(tmp) / "pdf", options, on_converted)
+        for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
+            if pdf is None:
+                filed.failed[path] = work.failed.get(docx, "not converted")
+                continue
+            filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
+                                               supersedes=supersedes, submitted=submitted))
+    return filed
+
+
+def _require_converter(options):
+    """LibreOffice missing: stop before anything is written."""
+    from docgen._soffice import require
+    from docgen.convert import ConvertOptions
+
+    options = options or ConvertOptions()
+    require(options)
+    return options
+
+
+def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:
+    from docgen.convert import convert
+
+    done = convert(work.docx, out_dir, options=options, on_done=on_converted)
+    work.pdf = [done.converted.get(d) for d in work.docx]
+    work.failed = dict(done.failed)
