@@ -235,16 +235,8 @@ def snippet(text: str, needles: list[str], width: int = 90) -> str:
     Matching is on the NFKC form (as the index sees it) but the window shows the record's own
     characters, so a clerk reads 「制度，审批」 with its full-width comma, not 「制度,审批」.
     """
-    from docgen.search.analysis import normalize
-
     shown = re.sub(r"\s+", " ", text).strip()
-    folded, origin = [], []  # origin[k]: the index in `shown` of folded character k
-    for i, ch in enumerate(shown):
-        n = normalize(ch)
-        folded.append(n)
-        origin.extend([i] * len(n))
-    origin.append(len(shown))
-    matchable = "".join(folded)
+    matchable = _fold(shown)
     needles = sorted({n for n in needles if n}, key=len, reverse=True)
     text = shown
     if not text:
@@ -252,8 +244,7 @@ def snippet(text: str, needles: list[str], width: int = 90) -> str:
     if not needles:
         return text[:width] + ("…" if len(text) > width else "")
     pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
-    spans = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(matchable)
-             if m.end() > m.start()]
+    spans = [m.span() for m in pattern.finditer(matchable) if m.end() > m.start()]
     if not spans:
         return text[:width] + ("…" if len(text) > width else "")
     # the window start (at a match) that covers the most matches
@@ -273,3 +264,21 @@ def snippet(text: str, needles: list[str], width: int = 90) -> str:
         last = e
     out.append(text[last:end])
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _fold(text: str) -> str:
+    """NFKC, one character for one, so offsets in the result are offsets in `text`.
+
+    Characters whose NFKC form is longer or shorter (rare: ㎡, ①) stay as they are; they can
+    miss a mark in the snippet, never a hit (the index has its own normalisation).
+    """
+    from docgen.search.analysis import normalize
+
+    table = {}
+    for ch in set(text):
+        if ch.isascii():
+            continue
+        n = normalize(ch)
+        if n != ch and len(n) == 1:
+            table[ord(ch)] = n
+    return text.translate(table) if table else text
