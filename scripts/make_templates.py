@@ -243,7 +243,9 @@ def head(doc) -> None:
     p(doc, "", "主送机关")
     p(doc, "{{ doc_number }}", "发文字号")
     p(doc, "", "主送机关")
-    p(doc, "{{ title }}", "公文标题")
+    p(doc, "{%p for line in title_lines %}")  # long titles in even lines (梯形或菱形)
+    p(doc, "{{ line }}", "公文标题")
+    p(doc, "{%p endfor %}")
     p(doc, "", "主送机关")
     p(doc, "{{ addressee }}：", "主送机关")
 

@@ -12,7 +12,7 @@ from docx.shared import Pt
 
 from docgen.errors import ExitCode
 from docgen.forms import load_form
-from docgen.render import cn, context, render_form
+from docgen.render import cn, context, render_form, title_lines
 from tests.conftest import EXAMPLES, tree
 
 
@@ -75,7 +75,8 @@ def test_values_in_place_and_format(plan_doc):
     t = texts(plan_doc)
     assert t[0] == "区建设局规划处文件"
     assert "建规〔2011〕3号" in t
-    assert form.display_title in t
+    title = t.index("区建设局规划处2011年")  # a long 标题 in two even lines
+    assert t[title + 1] == "民主评议工作实施方案"
     assert "局监察科：" in t  # 主送机关 ends with a full-width colon
     i = t.index("一、指导思想")
     assert t[i + 1] == form.guiding_ideology
@@ -89,7 +90,7 @@ def test_values_in_place_and_format(plan_doc):
     assert "区建设局规划处办公室\t2011年4月15日印发" in t
     assert not any("{{" in x or "{%" in x for x in t)
     styles = {p.text: p.style.name for p in plan_doc.paragraphs}
-    assert styles["一、指导思想"] == "一级标题" and styles[form.display_title] == "公文标题"
+    assert styles["一、指导思想"] == "一级标题" and styles["民主评议工作实施方案"] == "公文标题"
     core = plan_doc.core_properties
     assert (core.title, core.author, core.subject) == (form.display_title, "区建设局规划处",
                                                        "工作方案")
@@ -126,7 +127,8 @@ def test_markup_in_form_values_stays_text(tmp_path):
         "title: \"A&B <规划> {{ ''.__class__ }} {% if 1 %}x{% endif %}\"")
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     doc = Document(render_form(load_form(tmp_path / "p.yaml"), tmp_path / "p.docx"))
-    assert "A&B <规划> {{ ''.__class__ }} {% if 1 %}x{% endif %}" in texts(doc)
+    title = "".join(p.text for p in doc.paragraphs if p.style.name == "公文标题")
+    assert title == "A&B <规划> {{ ''.__class__ }} {% if 1 %}x{% endif %}"
 
 
 def make_template(path: Path, *paragraphs, split: bool = False) -> Path:
@@ -210,3 +212,14 @@ def test_context_names_are_documented():
     ctx = context(load_form(EXAMPLES / "summary.yaml"))
     assert ctx["heads"]["fulfilments"] == "一、承诺践诺情况"
     assert [cn(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("区建设局规划处2011年民主评议服务承诺书", ["区建设局规划处2011年民主评议服务承诺书"]),
+    ("区建设局规划处2011年民主评议工作实施方案", ["区建设局规划处2011年", "民主评议工作实施方案"]),
+    ("关于印发《区建设局规划处2011年民主评议工作实施方案》和《服务承诺书》的通知及其附件说明",
+     ["关于印发《区建设局规划处2011年", "民主评议工作实施方案》和《服", "务承诺书》的通知及其附件说明"]),
+])
+def test_long_titles_break_evenly_never_inside_numbers_or_brackets(title, lines):
+    assert title_lines(title) == lines
+    assert "".join(lines) == title

@@ -29,7 +29,10 @@ SECTION_TITLES = {
                 ("problems", "存在的问题"), ("next_steps", "下一步打算")],
 }
 # names a template may use besides the form's own fields
-DERIVED = {"date_cn", "print_date_cn", "heads", "cn", "kind", "year", "loop"}
+DERIVED = {"date_cn", "print_date_cn", "heads", "cn", "kind", "year", "loop", "title_lines"}
+NO_BREAK_AFTER = "《（“‘〔［【"
+NO_BREAK_BEFORE = "》）”’〕］】，。、；：？！"
+TITLE_LINE_UNITS = 19  # 2号 characters a title line holds in the 156 mm type area, with room
 # fields that belong to the filing, not to the printed page
 NOT_PRINTED = {"type", "unit", "unit_code", "classification", "retention"}
 
@@ -45,6 +48,40 @@ def cn(n: int) -> str:
     return str(n)
 
 
+def title_lines(title: str, capacity: float = TITLE_LINE_UNITS) -> list[str]:
+    """Break a long 标题 into lines of even width (GB/T 9704: 梯形或菱形), never inside a number.
+
+    Width counts a Chinese character as 1 and a Latin letter or digit as ½.
+    """
+    def width(text: str) -> float:
+        return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+    total = width(title)
+    if total <= capacity:
+        return [title]
+    n = int(-(-total // capacity))  # lines needed
+    lines, rest = [], title
+    for k in range(n - 1, 0, -1):
+        target = width(rest) / (k + 1)
+        best, best_gap, acc = None, None, 0.0
+        for i, ch in enumerate(rest[:-1], 1):
+            acc += width(ch)
+            if ch.isascii() and ch.isalnum() and rest[i].isascii() and rest[i].isalnum():
+                continue  # never break 2011 or GDP
+            if ch in NO_BREAK_AFTER or rest[i] in NO_BREAK_BEFORE or (
+                    ch.isdigit() and rest[i] in "年月日号"):
+                continue  # 《 ends no line; 》，。 and 年 start none
+            if acc > capacity:
+                break
+            gap = abs(acc - target)
+            if best_gap is None or gap < best_gap:
+                best, best_gap = i, gap
+        best = best or len(rest) // 2
+        lines.append(rest[:best])
+        rest = rest[best:]
+    return lines + [rest]
+
+
 def default_template(form_type: str) -> Path:
     return TEMPLATES / f"{form_type}.docx"
 
@@ -53,6 +90,7 @@ def context(form: Form) -> dict:
     """Everything a template may use: the form's fields, with GB/T 9704 dates and defaults."""
     data = form.model_dump(mode="python")
     data["title"] = form.display_title
+    data["title_lines"] = title_lines(form.display_title)
     data["signature"] = form.signature or form.issuer
     data["printed_by"] = form.printed_by or form.issuer
     data["date_cn"] = format_cn(form.date)
