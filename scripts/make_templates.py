@@ -211,7 +211,7 @@ def styles(doc) -> None:
     para_format(s, align=WD_ALIGN_PARAGRAPH.RIGHT, first_indent=Pt(0))
     s.paragraph_format.right_indent = Pt(4 * BODY_PT)
 
-    for name, top, bottom in (("版记抄送", 8, 6), ("版记印发", 0, 8)):
+    for name, top, bottom in (("版记抄送", 8, 6), ("版记印发", 0, 8), ("版记印发首行", 8, 8)):
         s = add_style(doc, name)
         style_font(s, FANGSONG, NOTE_PT)
         para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
@@ -221,7 +221,7 @@ def styles(doc) -> None:
         if top:
             border(ppr, "top", top)
         border(ppr, "bottom", bottom)
-        if name == "版记印发":
+        if name.startswith("版记印发"):
             s.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(2 * NOTE_PT),
                                                       alignment=2)  # right tab
 
@@ -263,11 +263,13 @@ def tail(doc) -> None:
     p(doc, "", "主送机关")
     p(doc, "{{ signature }}", "署名")
     p(doc, "{{ date_cn }}", "成文日期")
-    p(doc, "{%p if copy_to %}")
     p(doc, "", "主送机关")
+    p(doc, "{%p if copy_to %}")
     p(doc, "抄送：{{ copy_to|join('，') }}。", "版记抄送")
-    p(doc, "{%p endif %}")
     p(doc, "{{ printed_by }}\t{{ print_date_cn }}印发", "版记印发")
+    p(doc, "{%p else %}")  # without 抄送 the 印发 line carries the first rule too
+    p(doc, "{{ printed_by }}\t{{ print_date_cn }}印发", "版记印发首行")
+    p(doc, "{%p endif %}")
 
 
 def numbered(doc, var: str, style="Normal") -> None:

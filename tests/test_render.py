@@ -223,3 +223,15 @@ def test_context_names_are_documented():
 def test_long_titles_break_evenly_never_inside_numbers_or_brackets(title, lines):
     assert title_lines(title) == lines
     assert "".join(lines) == title
+
+
+def test_imprint_without_copy_to_keeps_both_rules(tmp_path):
+    text = (EXAMPLES / "summary.yaml").read_text(encoding="utf-8")
+    text = text[: text.index("copy_to:")]
+    (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+    doc = Document(render_form(load_form(tmp_path / "s.yaml"), tmp_path / "s.docx"))
+    last = doc.paragraphs[-1]
+    assert last.text == "区建设局规划处\t2011年12月2日印发" and last.style.name == "版记印发首行"
+    assert not any(p.text.startswith("抄送") for p in doc.paragraphs)
+    borders = last.style.element.pPr.find(qn("w:pBdr"))
+    assert borders.find(qn("w:top")) is not None and borders.find(qn("w:bottom")) is not None
