@@ -119,3 +119,44 @@ def test_generate_pdf_without_libreoffice_writes_nothing(tmp_path, monkeypatch, 
     assert code == ExitCode.converter_missing, err
     assert "libreoffice-writer-nogui" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+BAD_FORMS = {
+    "malformed.yaml": b"type: plan\nunit: [\n",
+    "malformed.json": b'{"type": "plan",}',
+    "malformed.toml": b'type = "plan\n',
+    "unknown-type.yaml": "type: 通知\n".encode(),
+    "missing-field.yaml": "type: plan\nunit: 区建设局规划处\n".encode(),
+    "gbk.yaml": "type: plan\nunit: 区建设局规划处\n".encode("gbk"),
+    "empty.yaml": b"",
+    "impossible-date.yaml": (EXAMPLES / "plan.yaml").read_bytes().replace(
+        b"date: 2011-04-15", b"date: 2011-04-31"),
+    "no-target.yaml": (EXAMPLES / "commitment.yaml").read_bytes().replace(
+        "    target: 公开审批事项36项，公开率100%\n".encode(), b""),
+    "no-deadline.yaml": (EXAMPLES / "commitment.yaml").read_bytes().replace(
+        b"    deadline: 2011-07-31\n", b""),
+    "extra-field.yaml": (EXAMPLES / "summary.yaml").read_bytes() + "评分: 95\n".encode(),
+    "wrong-type.yaml": (EXAMPLES / "summary.yaml").read_bytes().replace(
+        "achievements:\n".encode(), "achievements: 成效显著\nx:\n".encode(), 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FORMS))
+def test_generate_bad_form_writes_nothing(tmp_path, docgen, name):
+    form = tmp_path / name
+    form.write_bytes(BAD_FORMS[name])
+    out_dir = tmp_path / "out"
+    code, out, err = docgen("generate", form, EXAMPLES / "plan.yaml", "-o", out_dir, "--pdf")
+    assert code == ExitCode.bad_form, err
+    assert "Traceback" not in err and out == ""
+    assert str(form) in err and " — " in err  # where, and how to fix it
+    assert not out_dir.exists()
+
+
+def test_generate_huge_form_writes_nothing(tmp_path, docgen):
+    form = tmp_path / "huge.yaml"
+    with open(form, "wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    code, out, err = docgen("generate", form, "-o", tmp_path / "out")
+    assert code == ExitCode.bad_form and "a form is at most 1 MB" in err
+    assert not (tmp_path / "out").exists()
