@@ -40,7 +40,7 @@ def check_forms(paths) -> tuple[list[Form], list[Problem]]:
         try:
             forms.append(load_form(p))
         except FormError as e:
-            problems.extend(e.details or [Problem(str(p), None, "", e.message)])
+            problems.extend(e.details)
     return forms, problems
 
 
@@ -256,4 +256,4 @@ def _problem(err: dict, positions: Positions, name: str, kind_name: str) -> Prob
 
 def _one(name: str, line: int | None, field: str, what: str, fix: str) -> FormError:
     problem = Problem(name, line, field, what, fix)
-    return FormError(str(problem), [])
+    return FormError(str(problem), [problem])
