@@ -15,9 +15,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.archive import audit, digests, numbering, records, settings as settings_mod, txn
+from docgen._files import fsync_dir, write_atomic
+from docgen.archive import audit, digests, numbering, records, txn
+from docgen.archive import settings as settings_mod
 from docgen.archive.records import RECORD_NAME, Record
-from docgen.archive.settings import Settings, Unit, write_atomic
+from docgen.archive.settings import Settings, Unit
 from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
 from docgen.models import CLASSIFICATIONS, DOCUMENT_KINDS, RETENTION_CODES
@@ -479,7 +481,7 @@ def init_archive(root: str | Path, *, fonds_code: str, fonds_name: str,
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-        settings_mod.fsync_dir(root.parent)
+        fsync_dir(root.parent)
     return Archive(root, clock=clock)
 
 

@@ -14,9 +14,9 @@ import shutil
 import uuid
 from pathlib import Path
 
+from docgen._files import fsync_dir
 from docgen.archive import audit, digests, numbering, records
 from docgen.archive.records import RECORD_NAME
-from docgen.archive.settings import fsync_dir
 from docgen.errors import ArchiveError
 
 TMP = ".tmp"

@@ -12,6 +12,8 @@ import os
 import zipfile
 from pathlib import Path
 
+from docgen._files import fsync_dir
+
 FILE_MODE = 0o100644  # a regular file, rw-r--r--, whatever the source's mode
 UNIX = 3  # ZipInfo.create_system: the external attributes are Unix modes
 CHUNK = 1 << 20
@@ -61,7 +63,7 @@ def write_tree(src: Path, out: Path, *, prefix: str, when: tuple, on_entry=None)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     return out.stat().st_size
 
 
@@ -88,11 +90,3 @@ def fixed_time_zip(buffer: io.BytesIO, when: tuple) -> zipfile.ZipFile:
                               compresslevel)
 
     return _Fixed(buffer, "w", zipfile.ZIP_DEFLATED)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
