@@ -30,8 +30,8 @@ def parse_date(value) -> dt.date:
             try:
                 return dt.date(y, mo, d)
             except ValueError as e:
-                raise ValueError(f"{value!r} is not a real date ({e}) — give a day that exists "
-                                 "in that month") from None
+                raise ValueError(f"{value!r} is not a real date ({e}) — "
+                                 "check the month and the day") from None
     raise ValueError(f"{value!r} is not a date — {ACCEPTED}")
 
 
