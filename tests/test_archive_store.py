@@ -224,8 +224,15 @@ def test_settings_change_is_audited_and_verified(arc, sources):
 
 
 def _fake_search(monkeypatch, index_filed):
+    """A stand-in docgen.search whose index_records hands each record to `index_filed`."""
     mod = types.ModuleType("docgen.search")
     mod.index_filed = index_filed
+
+    def index_records(archive, records):
+        for record in records:
+            index_filed(archive, record)
+
+    mod.index_records = index_records
     monkeypatch.setitem(sys.modules, "docgen.search", mod)
 
 

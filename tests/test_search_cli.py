@@ -215,6 +215,34 @@ def test_filing_into_a_deleted_index_rebuilds_it(filed, tmp_path):
     assert len(search(arc, "建设局", limit=100)) == 6
 
 
+def test_filing_into_an_unreadable_index_rebuilds_it_with_a_notice(filed, tmp_path):
+    from docgen.search import search
+
+    arc, *_ = filed
+    for p in _index_files(arc):
+        if p.suffix == ".toc":
+            p.write_bytes(b"not a toc")
+    path = make_docx(tmp_path / "new.docx", "新件", ["一份新的听证会通知"])
+    rec = arc.file_import(path, type="other", title="听证会通知", date="2011-05-01",
+                          unit="区建设局规划处")
+    assert len(rec.notices) == 1 and "rebuilt it from the archive (6 records)" in rec.notices[0]
+    assert search(arc, "听证会通知")[0].filing_number == rec.filing_number
+
+
+def test_a_batch_of_filings_is_indexed_in_one_commit(filed, tmp_path):
+    from docgen.search import search
+
+    arc, *_ = filed
+    before = len(_index_files(arc))
+    with arc.batch():
+        recs = [arc.file_import(make_docx(tmp_path / f"n{i}.docx", f"通知{i}", [f"第{i}号批量通知"]),
+                                type="other", title=f"批量通知{i}", date="2011-05-01",
+                                unit="区建设局规划处") for i in range(3)]
+        assert search(arc, "批量通知") == []  # the index waits for the end of the batch
+    assert {h.filing_number for h in search(arc, "批量通知")} == {r.filing_number for r in recs}
+    assert len(_index_files(arc)) <= before + 2  # one new segment (and its TOC), not three
+
+
 def test_index_rebuild_command(filed, docgen):
     arc, plan, *_ = filed
     code, out, err = docgen("index", "rebuild", "--archive", arc.root)

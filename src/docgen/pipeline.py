@@ -96,12 +96,48 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
         _convert(work, Path(tmp) / "pdf", options, on_converted)
-        for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
-            if pdf is None:
-                filed.failed[path] = work.failed.get(docx, "not converted")
-                continue
-            filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
-                                               supersedes=supersedes, submitted=submitted))
+        with arc.batch():  # one search-index commit for the lot
+            for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
+                if pdf is None:
+                    filed.failed[path] = work.failed.get(docx, "not converted")
+                    continue
+                filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
+                                                   supersedes=supersedes, submitted=submitted))
+    return filed
+
+
+WORD_SUFFIXES = (".docx", ".doc", ".odt", ".wps", ".rtf")
+
+
+def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_options=None,
+                 on_converted: OnConverted | None = None) -> Filed:
+    """File documents docgen did not make; Word files are converted to PDF/A in one batch.
+
+    A file whose conversion fails is reported in `failed` and not filed; the rest are filed.
+    """
+    from docgen.archive.store import check_sources
+
+    paths = [Path(p) for p in paths]
+    check_sources({"original": p for p in paths} if len(paths) == 1 else
+                  {f"file {i + 1}": p for i, p in enumerate(paths)})
+    word = [p for p in paths if pdf is None and p.suffix.lower() in WORD_SUFFIXES]
+    filed = Filed()
+    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+        converted: dict[Path, Path] = {}
+        if word:
+            work = Generated(docx=word)
+            _convert(work, Path(tmp), _require_converter(convert_options), on_converted)
+            converted = {src: out for src, out in zip(word, work.pdf) if out is not None}
+            for src in word:
+                if src not in converted:
+                    filed.failed[src] = (f"{work.failed.get(src, 'no output')} — pass its "
+                                         "PDF/A with --pdf")
+        with arc.batch():
+            for path in paths:
+                if path in filed.failed:
+                    continue
+                filed.records.append(arc.file_import(path, pdf=converted.get(path, pdf),
+                                                     **fields))
     return filed
 
 

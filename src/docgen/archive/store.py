@@ -68,6 +68,7 @@ class Archive:
                                f"create one with `docgen init {self.root}`, or point --archive "
                                 "/ DOCGEN_ARCHIVE at an existing archive")
         self.settings: Settings = settings_mod.load(self.root)
+        self._unindexed: list[Record] | None = None  # inside batch(): records the index awaits
 
     def __repr__(self) -> str:
         return f"Archive({str(self.root)!r})"
@@ -346,20 +347,46 @@ class Archive:
                  if n.startswith(prefix) and len(n) == len(prefix) + 4 and n[-4:].isdigit()]
         return 1 + max(items, default=0)
 
-    def _index(self, changed: list[Record]) -> list[str]:
-        """Tell the derived search index; it never makes filing fail."""
+    @contextlib.contextmanager
+    def batch(self):
+        """File many 件, then update the search index once (one commit, not one per 件).
+
+        Each filing is complete and durable as it happens; only the derived index waits for
+        the end of the batch. Index notices land on the records they concern.
+        """
+        outer = self._unindexed is None
+        if outer:
+            self._unindexed = []
         try:
-            from docgen.search import index_filed
+            yield self
+        finally:
+            if outer:
+                pending, self._unindexed = self._unindexed, None
+                # a 件 changed twice in the batch (filed, then superseded): its last state
+                latest = {rec.filing_number: rec for rec in pending}
+                if latest:
+                    first = pending[0]
+                    first.notices.extend(self._index_now(list(latest.values())))
+
+    def _index(self, changed: list[Record]) -> list[str]:
+        """Tell the derived search index (now, or at the end of a batch); never fails filing."""
+        if self._unindexed is not None:
+            self._unindexed.extend(changed)
+            return []
+        return self._index_now(changed)
+
+    def _index_now(self, changed: list[Record]) -> list[str]:
+        try:
+            from docgen.search import index_records
         except ImportError:
             return []
-        notices = []
-        for rec in changed:
-            try:
-                index_filed(self, rec)
-            except Exception as e:  # noqa: BLE001 - the index is derived; rebuild it later
-                notices.append(f"search index not updated for {rec.filing_number}: "
-                               f"{type(e).__name__}: {e} (run `docgen index` to rebuild)")
-        return notices
+        try:
+            notice = index_records(self, changed)
+        except Exception as e:  # noqa: BLE001 - the index is derived; rebuild it later
+            names = ", ".join(rec.filing_number for rec in changed)
+            return [f"search index not updated for {names}: {type(e).__name__}: {e} "
+                    "(run `docgen index` to rebuild)"]
+        return [notice] if notice else []
 
     @contextlib.contextmanager
     def _locked(self):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import click
@@ -195,40 +194,25 @@ def _file_forms(ctx, arc, paths, supersedes, by, submitted):
     with conversion_progress(ctx, len(paths)) as on_converted:
         filed = file_forms(arc, paths, supersedes=supersedes, by=by, submitted=submitted,
                            on_converted=on_converted)
-    if filed.failed:
-        _report(ctx, filed.records, False)
-        raise ConversionFailed(f"{len(filed.failed)} of {len(paths)} document(s) could not be "
-                               "converted to PDF/A and were not filed",
-                               [f"{p}: {why}" for p, why in filed.failed.items()])
-    return filed.records
+    return _filed_or_raise(ctx, filed, len(paths))
 
 
 def _import(ctx, arc, paths, fields, pdf):
-    from docgen.archive.store import check_sources
+    from docgen.pipeline import import_files
 
-    check_sources({"original": p for p in paths} if len(paths) == 1 else
-                  {f"file {i + 1}": p for i, p in enumerate(paths)})
-    done = []
-    for path in paths:
-        given = pdf
-        if given is None and path.suffix.lower() in (".docx", ".doc", ".odt", ".wps", ".rtf"):
-            from docgen.convert import ConvertOptions, convert
+    with conversion_progress(ctx, len(paths)) as on_converted:
+        filed = import_files(arc, paths, fields=fields, pdf=pdf, on_converted=on_converted)
+    return _filed_or_raise(ctx, filed, len(paths))
 
-            tmp = Path(tempfile.mkdtemp(prefix="docgen-import-"))
-            try:
-                result = convert([path], tmp, options=ConvertOptions())
-                if path in result.failed or path not in result.converted:
-                    raise ConversionFailed(f"{path}: could not convert it to PDF/A "
-                                           f"({result.failed.get(path, 'no output')}); nothing "
-                                           "was filed — pass its PDF/A with --pdf")
-                done.append(arc.file_import(path, pdf=result.converted[path], **fields))
-            finally:
-                import shutil
 
-                shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            done.append(arc.file_import(path, pdf=given, **fields))
-    return done
+def _filed_or_raise(ctx, filed, n: int):
+    """The records filed; when some could not be converted, report those filed, then fail."""
+    if filed.failed:
+        _report(ctx, filed.records, False)
+        raise ConversionFailed(f"{len(filed.failed)} of {n} document(s) could not be "
+                               "converted to PDF/A and were not filed",
+                               [f"{p}: {why}" for p, why in filed.failed.items()])
+    return filed.records
 
 
 def _report(ctx, recs, as_json: bool) -> None:

@@ -56,24 +56,32 @@ def _docs(archive, progress=None, skipped: list | None = None):
 
 
 def index_filed(archive, record) -> str | None:
-    """Add or update one record in the index, right after it is filed (inside the archive's lock).
+    """Add or update one record in the index, right after it is filed."""
+    return index_records(archive, [record])
+
+
+def index_records(archive, records) -> str | None:
+    """Add or update records in the index, in one commit (a batch of filings).
 
     Waits (with retries) for another writer's lock; a missing or unreadable index is rebuilt
-    from the archive. Returns a one-line notice when it had to rebuild, else None. Raises
-    IndexLocked if the lock stayed taken; the archive turns that into a notice.
+    from the archive. Returns a one-line notice when an unreadable one was rebuilt, else None
+    (a missing index is simply made: a new archive has none). Raises IndexLocked if the lock
+    stayed taken; the archive turns that into a notice.
     """
     from docgen.search.text import record_doc
     from docgen.search.whoosh_engine import IndexUnusable
 
     eng = _engine(archive)
-    doc = record_doc(record)
+    docs = [record_doc(record) for record in records]
     try:
-        eng.add([doc])
+        eng.add(docs)
         return None
     except IndexUnusable as e:
         n = eng.repair(_docs(archive))
         if n is None:  # another process rebuilt it meanwhile
-            eng.add([doc])
+            eng.add(docs)
+            return None
+        if str(e) == "missing":
             return None
         return f"search index was {e}; rebuilt it from the archive ({n} records)"
     finally:
