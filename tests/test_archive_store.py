@@ -95,7 +95,7 @@ def test_stamp_is_red_six_cells_top_centre_with_embedded_fonts(arc, sources):
     assert rows and all(" yes " in row.split("TrueType")[-1] or "yes" in row for row in rows)
     assert all(row.split()[-5] == "yes" for row in rows), fonts  # emb column
     # the stamp's text sits in the top band: 0-37 mm from the top (crop: x in the middle third)
-    w_pt, h_pt = 595, 842
+    w_pt = 595  # A4 width in points
     band = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", str(w_pt // 3), "-y", "0",
                            "-W", str(w_pt // 3), "-H", str(int(37 / 25.4 * 72)), str(pdf), "-"],
                           capture_output=True, text=True).stdout

@@ -102,7 +102,7 @@ def make_corrupt(src: Path, path: Path) -> None:
 
 
 def make_password_protected(src: Path, path: Path) -> None:
-    msoffcrypto = pytest.importorskip(
+    pytest.importorskip(
         "msoffcrypto", reason="msoffcrypto-tool makes the password-protected .docx")
     from msoffcrypto.format.ooxml import OOXMLFile
 

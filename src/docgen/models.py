@@ -36,6 +36,11 @@ def _date(value) -> dt.date:
 Date = Annotated[dt.date, BeforeValidator(_date)]
 
 
+DOC_NUMBER = re.compile(r"^\S+〔(\d{4})〕(\d+)号$")
+# a number, in Arabic or Chinese numerals, makes a target measurable
+QUANTITY = re.compile(r"[0-9０-９]|[零一二三四五六七八九十百千万两半]")
+
+
 def _doc_number(value: str) -> str:
     if not DOC_NUMBER.match(value):
         raise ValueError(f"{value!r} is not a 发文字号 — write it as 机关代字〔年份〕序号号, "
@@ -49,15 +54,13 @@ def _quantified(value: str) -> str:
                          "e.g. 办结时限压缩至10个工作日")
     return value
 
+
 CLASSIFICATIONS = ("公开", "内部", "秘密", "机密", "绝密")
 Classification = Literal["公开", "内部", "秘密", "机密", "绝密"]
 # 保管期限 and their DA/T 22 codes
 RETENTION_CODES = {"永久": "Y", "定期30年": "D30", "定期10年": "D10"}
 Retention = Literal["永久", "定期30年", "定期10年"]
 
-DOC_NUMBER = re.compile(r"^\S+〔(\d{4})〕(\d+)号$")
-# a number, in Arabic or Chinese numerals, makes a target measurable
-QUANTITY = re.compile(r"[0-9０-９]|[零一二三四五六七八九十百千万两半]")
 
 DOCUMENT_KINDS = {"plan": "工作方案", "commitment": "承诺书", "summary": "年度工作总结"}
 

@@ -41,13 +41,7 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[name]
-        try:
-            mod = importlib.import_module(f"docgen.cli.{module}")
-        except ModuleNotFoundError as e:
-            if e.name != f"docgen.cli.{module}":
-                raise
-            return None  # a command whose module is not written yet
-        return getattr(mod, attr)
+        return getattr(importlib.import_module(f"docgen.cli.{module}"), attr)
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
