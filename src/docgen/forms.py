@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from docgen import rules
 from docgen.errors import FormError, Problem
-from docgen.models import FORM_TYPES, Form
+from docgen.models import FORM_MODELS, Form
+from docgen.vocab import FORM_TYPES, form_type_code
 
 MAX_FORM_BYTES = 1_000_000  # a form is a page of text; anything bigger is the wrong file
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
@@ -183,12 +184,14 @@ def validate(data, positions: Positions, name: str) -> Form:
     if not isinstance(data, dict):
         raise _one(name, 1, "", f"the top level is a {type(data).__name__}, not a set of fields",
                    "write `type: plan` and the other fields as `key: value` lines")
-    kind = data.get("type")
-    if kind not in FORM_TYPES:
-        what = "is missing" if kind is None else f"{kind!r} is not a form type"
+    kind = form_type_code(data["type"]) if isinstance(data.get("type"), str) else None
+    if kind not in FORM_MODELS:
+        raw = data.get("type")
+        what = "is missing" if raw is None else f"{raw!r} is not a form type"
         raise _one(name, _line(positions, ("type",)), "type", what,
-                   f"use one of: {', '.join(FORM_TYPES)}")
-    model = FORM_TYPES[kind]
+                   "use one of: " + ", ".join(f"{c} ({FORM_TYPES[c]})" for c in FORM_MODELS))
+    data = {**data, "type": kind}  # 承诺书 → commitment
+    model = FORM_MODELS[kind]
     try:
         form = model.model_validate(data)
     except ValidationError as e:

@@ -12,9 +12,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from docgen.dates import parse_date
+from docgen.vocab import CJK_IDEOGRAPHS, CJK_PUNCTUATION, CLASSIFICATIONS, RETENTION_CODES
+from docgen.vocab import FORM_TYPES as FORM_KINDS
 
 # CJK characters and full-width punctuation: between two of them, whitespace is never wanted
-_CJK = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f“”‘’]"
+_CJK = f"[{CJK_IDEOGRAPHS}{CJK_PUNCTUATION}]"
 _CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 
 
@@ -55,14 +57,8 @@ def _quantified(value: str) -> str:
     return value
 
 
-CLASSIFICATIONS = ("公开", "内部", "秘密", "机密", "绝密")
-Classification = Literal["公开", "内部", "秘密", "机密", "绝密"]
-# 保管期限 and their DA/T 22 codes
-RETENTION_CODES = {"永久": "Y", "定期30年": "D30", "定期10年": "D10"}
-Retention = Literal["永久", "定期30年", "定期10年"]
-
-
-DOCUMENT_KINDS = {"plan": "工作方案", "commitment": "承诺书", "summary": "年度工作总结"}
+Classification = Literal[CLASSIFICATIONS]
+Retention = Literal[tuple(RETENTION_CODES)]
 
 
 class _Strict(BaseModel):
@@ -104,7 +100,7 @@ class Form(_Strict):
     @property
     def kind(self) -> str:
         """文种 in Chinese."""
-        return DOCUMENT_KINDS[self.type]
+        return FORM_KINDS[self.type]
 
     @property
     def display_title(self) -> str:
@@ -186,5 +182,5 @@ class Summary(Form):
     next_steps: list[Text] = Field(default_factory=list, description="下一步打算")
 
 
-FORM_TYPES: dict[str, type[Form]] = {"plan": Plan, "commitment": Commitment, "summary": Summary}
+FORM_MODELS: dict[str, type[Form]] = {"plan": Plan, "commitment": Commitment, "summary": Summary}
 

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from docgen.dates import format_cn
 from docgen.errors import TemplateError
-from docgen.models import FORM_TYPES, Form
+from docgen.models import FORM_MODELS, Form
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CN_DIGITS = "零一二三四五六七八九"
 SECTION_TITLES = {
     "plan": [("guiding_ideology", "指导思想"), ("key_problems", "拟解决的重点问题"),
@@ -83,7 +82,9 @@ def title_lines(title: str, capacity: float = TITLE_LINE_UNITS) -> list[str]:
 
 
 def default_template(form_type: str) -> Path:
-    return TEMPLATES / f"{form_type}.docx"
+    from docgen import resources
+
+    return resources.template(form_type)
 
 
 def context(form: Form) -> dict:
@@ -192,9 +193,9 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
     from docx.oxml import parse_xml
     from jinja2 import TemplateSyntaxError, meta
 
-    if form_type not in FORM_TYPES:
+    if form_type not in FORM_MODELS:
         raise TemplateError(f"--type {form_type!r} is not a form type — use one of: "
-                            f"{', '.join(FORM_TYPES)}")
+                            f"{', '.join(FORM_MODELS)}")
     template = Path(template)
     tpl = open_template(template)
     env = _sandbox()
@@ -214,7 +215,7 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
             para = sum(1 for line in lines[: e.lineno] if line.startswith("<w:p"))
             errors.append(f"{template}: {label} paragraph {para} {text.strip()[:60]!r}: "
                           f"{e.message} — fix the tag: {{{{ name }}}}, {{% if … %}}…{{% endif %}}")
-    fields = set(FORM_TYPES[form_type].model_fields)
+    fields = set(FORM_MODELS[form_type].model_fields)
     unknown = sorted(used - fields - DERIVED)
     shown = used | {name[: -len("_cn")] for name in used if name.endswith("_cn")}
     unused = sorted(fields - shown - NOT_PRINTED)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from docgen.models import FORM_TYPES, DOCUMENT_KINDS
+from docgen import resources
+from docgen.models import FORM_MODELS
+from docgen.vocab import FORM_TYPES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def starter(form_type: str) -> str:
     """A YAML form of `form_type`: every field, commented, filled with the example's values."""
     from ruamel.yaml import YAML
 
-    model = FORM_TYPES[form_type]
+    model = FORM_MODELS[form_type]
     yaml = YAML(typ="rt")
     yaml.width = 4096
     yaml.allow_unicode = True
-    example = yaml.load((EXAMPLES / f"{form_type}.yaml").read_text(encoding="utf-8"))
+    example = yaml.load(resources.example(form_type).read_text(encoding="utf-8"))
     example.ca.comment = None  # the example's own header; ours replaces it
     for key, field in model.model_fields.items():
         if key not in example:
@@ -28,7 +28,7 @@ def starter(form_type: str) -> str:
         example.yaml_set_comment_before_after_key(key, before=f"{key}: {desc} ({need})")
     out = io.StringIO()
     yaml.dump(example, out)
-    head = (f"# docgen form: {DOCUMENT_KINDS[form_type]} ({form_type}). Replace the example "
+    head = (f"# docgen form: {FORM_TYPES[form_type]} ({form_type}). Replace the example "
             "values with your unit's own.\n# Dates: 2011-04-20 or 2011年4月20日. Check with: "
             "docgen form check FILE\n")
     return head + out.getvalue()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docgen.models import RETENTION_CODES
+from docgen.vocab import RETENTION_BY_CODE, RETENTION_CODES
 
 CLASS_CODE = "WS"  # 文书: the only 门类 docgen files
-RETENTION_BY_CODE = {code: name for name, code in RETENTION_CODES.items()}
 CODE = re.compile(r"^[A-Z0-9]{1,10}$")
 FILING_NUMBER = re.compile(
     r"^(?P<fonds>[A-Z0-9]{1,10})-(?P<cls>WS)·(?P<year>\d{4})-(?P<ret>Y|D30|D10)"

@@ -8,21 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.archive import numbering
+from docgen.vocab import FORMAT_NAMES, RECORD_TYPES
 
 RECORD_NAME = "record.json"
 FORMAT = "docgen-record/1"
 ROLES = ("original", "pdf", "form")
 STATUSES = ("filed", "superseded", "withdrawn")
-TYPES = ("plan", "commitment", "summary", "other")
+TYPES = tuple(RECORD_TYPES)
 # the DA/T 46 core elements every record.json must carry (页数 may be null without a PDF)
 REQUIRED = ("立档单位名称", "电子文件号", "档号", "全宗号", "年度", "保管期限", "机构或问题",
             "件号", "题名", "责任者", "日期", "文种", "密级", "页数", "业务行为", "files",
             "status", "type")
-FORMATS = {".docx": "DOCX (ISO/IEC 29500 Office Open XML)", ".doc": "DOC (Word 97-2003)",
-           ".wps": "WPS", ".ofd": "OFD (GB/T 33190)", ".yaml": "YAML (docgen form)",
-           ".yml": "YAML (docgen form)", ".json": "JSON (docgen form)",
-           ".toml": "TOML (docgen form)", ".txt": "TXT", ".xlsx": "XLSX", ".jpg": "JPEG",
-           ".jpeg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF"}
 
 
 @dataclass
@@ -130,7 +126,7 @@ def format_info(path: Path, pdfa: str | None = None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return f"PDF/A-{pdfa}" if pdfa else "PDF"
-    return FORMATS.get(suffix, suffix.lstrip(".").upper() or "unknown")
+    return FORMAT_NAMES.get(suffix, suffix.lstrip(".").upper() or "unknown")
 
 
 def folder_for(root: Path, filing_number: str) -> Path:

@@ -10,43 +10,10 @@ from typing import NamedTuple
 
 from docgen.archive.numbering import CODE
 from docgen.errors import ArchiveError
+from docgen.vocab import STEP_KEYS, STEPS, Step  # noqa: F401 - Step is part of this module's face
 
 SETTINGS_NAME = "docgen-archive.json"
 FORMAT = "docgen-archive/1"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One filing the campaign calendar requires (from the seed's 实施方案)."""
-
-    key: str
-    stage: str  # 阶段, e.g. 部署动员
-    kind: str  # 文种 filed at this step
-    type: str  # form type, or 'other' for imported documents
-    kinds: tuple[str, ...]  # 文种 that satisfy the step
-    due: tuple[int, int, int]  # (years after the campaign year, month, day)
-    start: tuple[int, int, int] | None = None  # opening of a window, e.g. 践诺公示 09-01..10-31
-    note: str = ""
-
-
-# The seed's defaults (DOMAIN.md). Its blanks (承诺书, 测评考核) get a stand-in date, marked so.
-STEPS: tuple[Step, ...] = (
-    Step("plan", "部署动员", "工作方案", "plan", ("工作方案",), (0, 4, 20)),
-    Step("opinions", "查找问题", "征求意见汇总", "other", ("征求意见汇总",), (0, 4, 20),
-         note="with the plan"),
-    Step("commitment", "公开承诺", "承诺书", "commitment", ("承诺书",), (0, 5, 31),
-         note="blank in the seed; set it with `docgen init --update --deadline`"),
-    Step("hearing", "听证", "听证会纪要", "other", ("听证会纪要", "听证会通知"), (0, 6, 30),
-         start=(0, 5, 1)),
-    Step("fulfilment", "践诺公示", "践诺情况报告", "other", ("践诺情况报告",), (0, 10, 31),
-         start=(0, 9, 1)),
-    Step("assessment", "测评考核", "测评结果", "other", ("测评结果",), (0, 11, 30),
-         note="blank in the seed; set it with `docgen init --update --deadline`"),
-    Step("summary", "信息反馈", "年度工作总结", "summary", ("年度工作总结",), (0, 12, 5),
-         start=(0, 12, 1)),
-    Step("results", "公布结果", "评议结果", "other", ("评议结果",), (1, 3, 31), start=(1, 1, 1)),
-)
-STEP_KEYS = tuple(s.key for s in STEPS)
 
 
 @dataclass(frozen=True)

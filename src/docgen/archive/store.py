@@ -22,7 +22,7 @@ from docgen.archive.records import RECORD_NAME, Record
 from docgen.archive.settings import Settings, Unit
 from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
-from docgen.models import CLASSIFICATIONS, DOCUMENT_KINDS, RETENTION_CODES
+from docgen.vocab import CLASSIFICATIONS, RECORD_TYPES, RETENTION_CODES
 
 RECORDS, INDEX, TMP, LOCK = txn.RECORDS, "index", txn.TMP, ".lock"
 README = "README.md"
@@ -202,7 +202,7 @@ class Archive:
         elif path.suffix.lower() == ".pdf":
             sources["pdf"] = path
         check_sources(sources)
-        kind = (kind or "").strip() or DOCUMENT_KINDS.get(type, "其他")
+        kind = (kind or "").strip() or RECORD_TYPES[type]
         spec = _Spec(type, kind, title.strip(), date, unit, code,
                      (doc_number or "").strip() or None, (responsible or "").strip() or unit,
                      classification, retention, int(campaign_year or date.year),

@@ -12,7 +12,7 @@ from pathlib import Path
 from docgen.archive import audit, digests, numbering, records, settings as settings_mod
 from docgen.archive.records import RECORD_NAME
 from docgen.errors import ArchiveError, VerifyFailed
-from docgen.models import CLASSIFICATIONS, RETENTION_CODES
+from docgen.vocab import CLASSIFICATIONS, RETENTION_CODES
 
 AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "真实性", "完整性", "可用性", "安全性"
 CHECKS = (AUTHENTICITY, INTEGRITY, USABILITY, SECURITY)

@@ -24,13 +24,13 @@ from pathlib import Path
 from docgen import __version__
 from docgen.bundle import catalogue
 from docgen.errors import BadInput, VerifyFailed
+from docgen.vocab import OPEN_CLASSIFICATIONS
 
 FORMAT = "docgen-bundle/1"
 # sha256 and sha512 by default (bagit's defaults; RFC 8493 asks tools to default to sha512).
 # sha256 is always there: record.json holds each file's SHA-256 from filing, and `bundle
 # verify` matches the manifest against it. sha256 alone (--sha256-only) hashes ~2.5x faster.
 CHECKSUMS = ("sha256", "sha512")
-OPEN_CLASSIFICATIONS = ("公开", "内部")  # the 密级 a bundle carries without --include-classified
 CATALOGUE_XLSX, CATALOGUE_PDF = "归档文件目录.xlsx", "归档文件目录.pdf"
 MERGED, AUDIT, README = "合订本.pdf", "审计日志.jsonl", "说明.txt"
 STATUS_WORDS = {"filed": "已归档", "superseded": "已被替代", "withdrawn": "已撤回"}
@@ -183,7 +183,7 @@ class _Stages:
 
 def check_options(archive, options: BundleOptions) -> str | None:
     """BadInput for an option this archive cannot answer; returns the unit's code, if any."""
-    from docgen.archive.records import TYPES
+    from docgen.vocab import RECORD_TYPES as TYPES
 
     if "sha256" not in options.checksums or not set(options.checksums) <= set(CHECKSUMS):
         raise BadInput(f"checksums {options.checksums!r}: use sha256, or sha256 and sha512")

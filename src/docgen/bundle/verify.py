@@ -262,7 +262,7 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
         add(f"bag-info.txt: Docgen-Records-Bundled says {claimed}, but data/ holds "
             f"{len(metas)} 件")
     if info.get("Docgen-Classified-Included") == "no":
-        from docgen.bundle.make import OPEN_CLASSIFICATIONS
+        from docgen.vocab import OPEN_CLASSIFICATIONS
 
         for fn, (_, meta) in metas.items():
             if meta.get("密级") not in OPEN_CLASSIFICATIONS:

@@ -40,3 +40,41 @@ def conversion_progress(ctx: click.Context, n: int):
                 bar.update(1)
 
         yield on_done
+
+
+class VocabChoice(click.Choice):
+    """A choice from docgen.vocab: the English code or its Chinese name (承诺书 → commitment)."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = dict(names)
+        super().__init__(list(self.names))
+
+    def convert(self, value, param, ctx):
+        for code, name in self.names.items():
+            if value == name:
+                return code
+        return super().convert(value, param, ctx)
+
+
+def form_types() -> VocabChoice:
+    from docgen.vocab import FORM_TYPES
+
+    return VocabChoice(FORM_TYPES)
+
+
+def record_types() -> VocabChoice:
+    from docgen.vocab import RECORD_TYPES
+
+    return VocabChoice(RECORD_TYPES)
+
+
+def retentions() -> click.Choice:
+    from docgen.vocab import RETENTION_CODES
+
+    return click.Choice(list(RETENTION_CODES))
+
+
+def classifications() -> click.Choice:
+    from docgen.vocab import CLASSIFICATIONS
+
+    return click.Choice(list(CLASSIFICATIONS))

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import conversion_progress, echo_json, notice
+from docgen.cli._common import (classifications, conversion_progress, echo_json, notice,
+                                record_types, retentions)
 from docgen.errors import BadInput, ConversionFailed, StatusIncomplete
 
-RETENTIONS = click.Choice(["永久", "定期30年", "定期10年"])
-CLASSIFICATIONS = click.Choice(["公开", "内部", "秘密", "机密", "绝密"])
-IMPORT_TYPES = click.Choice(["plan", "commitment", "summary", "other"])
+RETENTIONS = retentions()
+CLASSIFICATIONS = classifications()
+IMPORT_TYPES = record_types()
 
 
 def archive_option(f):
@@ -44,7 +45,7 @@ def _pairs(values, what: str) -> list[tuple[str, str]]:
 
 def _deadlines(values) -> dict[tuple[int, str], dict]:
     """'2011:commitment=2011-05-20' or '2011:fulfilment=2011-09-01..2011-10-31'."""
-    from docgen.archive.settings import STEP_KEYS
+    from docgen.vocab import STEP_KEYS
 
     out = {}
     for v in values:

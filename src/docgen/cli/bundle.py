@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import echo_json, notice, progressbar, quiet
+from docgen.cli._common import echo_json, notice, progressbar, quiet, record_types
 from docgen.cli.archive import archive_option
 from docgen.errors import BadInput
 
-RECORD_TYPES = click.Choice(["plan", "commitment", "summary", "other"])
+RECORD_TYPES = record_types()
 
 
 @click.group(invoke_without_command=True)

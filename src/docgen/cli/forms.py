@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import conversion_progress
+from docgen.cli._common import conversion_progress, form_types
 from docgen.errors import BadInput, ConversionFailed, FormError, TemplateError
-from docgen.models import FORM_TYPES
+from docgen.vocab import FORM_TYPES
 
-TYPES = click.Choice(sorted(FORM_TYPES))
+TYPES = form_types()
 
 
 @click.group()
@@ -74,7 +74,9 @@ def form_schema(form_type):
     Example:
         docgen form schema plan > plan.schema.json
     """
-    schema = FORM_TYPES[form_type].model_json_schema(mode="validation")
+    from docgen.models import FORM_MODELS
+
+    schema = FORM_MODELS[form_type].model_json_schema(mode="validation")
     click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli._common import echo_json, notice, progressbar, quiet
+from docgen.cli._common import echo_json, notice, progressbar, quiet, record_types
 from docgen.cli.archive import _open, archive_option
 from docgen.errors import BadInput
 
-TYPES = click.Choice(["plan", "commitment", "summary", "other"])
+TYPES = record_types()
 
 
 def _date(value, option: str):

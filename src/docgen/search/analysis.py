@@ -26,7 +26,8 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 
-_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+from docgen.vocab import CJK_IDEOGRAPHS as _CJK
+
 # group 1: a run of CJK characters and digits; group 2: a Latin (or other script) word
 RUNS = re.compile(rf"([{_CJK}0-9]+)|([^\W\d_{_CJK}]+)")
 CJK_WORD = re.compile(rf"^[{_CJK}]{{3,}}$")

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 
 from docgen.errors import QueryError
+from docgen.vocab import RECORD_TYPES
 
-TYPES = {"plan": "工作方案", "commitment": "承诺书", "summary": "年度工作总结", "other": "其他"}
+TYPES = RECORD_TYPES
 TEXT_FIELDS = {"title": "title", "body": "body", "text": "body", "unit": "unit"}
 KEYWORD_FIELDS = {"type": "type", "kind": "kind", "year": "year", "number": "filing_number",
                   "filing_number": "filing_number"}

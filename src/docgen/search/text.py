@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from docgen.search.analysis import _CJK
+from docgen.vocab import CJK_IDEOGRAPHS as _CJK
 from docgen.search.engine import IndexDoc
 
 _WRAP = re.compile(rf"(?<=[{_CJK}，、。；：])[ \t]*\n\s*(?=[{_CJK}])")

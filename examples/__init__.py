@@ -1,0 +1,1 @@
+"""The bundled example forms (examples/*.yaml), shipped as package data docgen.examples."""

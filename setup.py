@@ -1,0 +1,11 @@
+"""Package layout only (metadata is in pyproject.toml): the top-level templates/ and examples/
+folders are mapped into the package as docgen.templates and docgen.examples, so the wheel ships
+them and docgen reads them with importlib.resources. There is one copy of each file."""
+from setuptools import find_packages, setup
+
+setup(
+    packages=[*find_packages("src"), "docgen.templates", "docgen.examples"],
+    package_dir={"": "src", "docgen.templates": "templates", "docgen.examples": "examples"},
+    package_data={"docgen": ["data/*", "data/**/*"], "docgen.templates": ["*.docx"],
+                  "docgen.examples": ["*.yaml"]},
+)
