@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_archive_support import FONDS, PDFA_EXPORT, TEXT, Clock
+from test_archive_support import FONDS, Clock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -56,29 +55,15 @@ def tree(path: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
-# Archive fixtures: one real PDF/A made by LibreOffice per session, copied per test.
+# Archive fixtures: a real PDF/A-2b made by docgen's converter, committed (tests/fixtures/), so
+# archive, search and bundle tests need no LibreOffice; test_fixtures.py remakes and checks it.
+FIXTURES = ROOT / "tests" / "fixtures"
+
 
 @pytest.fixture(scope="session")
-def pdfa_source(tmp_path_factory) -> Path:
-    """A folder with plan.docx and plan.pdf (a real PDF/A-2b from LibreOffice), made once."""
-    base = tmp_path_factory.getbasetemp() / "archive-pdfa"
-    if (base / "plan.pdf").is_file():
-        return base
-    import docx
-
-    base.mkdir(parents=True, exist_ok=True)
-    d = docx.Document()
-    d.core_properties.title = "区建设局规划处2011年民主评议工作实施方案"
-    d.core_properties.author = "区建设局规划处"
-    d.add_heading("区建设局规划处2011年民主评议工作实施方案", 1)
-    for _ in range(30):
-        d.add_paragraph(TEXT)
-    d.save(base / "plan.docx")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{base}/lo",
-                    "--convert-to", PDFA_EXPORT, "--outdir", str(base), str(base / "plan.docx")],
-                   check=True, capture_output=True, timeout=180)
-    assert (base / "plan.pdf").is_file()
-    return base
+def pdfa_source() -> Path:
+    """A folder with plan.docx and plan.pdf (a PDF/A-2b docgen made from it)."""
+    return FIXTURES
 
 
 @pytest.fixture

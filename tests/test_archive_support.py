@@ -11,7 +11,6 @@ from pathlib import Path
 
 TEXT = ("根据《区建设局“两为两树”民主评议工作安排意见》的要求，为把我处民主评议工作搞得更扎实、"
         "更深入、更有成效，特制定我处民主评议实施方案。")
-PDFA_EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 FONDS = dict(fonds_code="Z109", fonds_name="区建设局",
              units=[("区建设局规划处", "GHC"), ("区建设局办公室", "BGS")])
 

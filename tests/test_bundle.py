@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import BadInput, ExitCode, VerifyFailed
-from tests.conftest import EXAMPLES, tree
+from tests.conftest import EXAMPLES, FIXTURES, tree
 
 CST = dt.timezone(dt.timedelta(hours=8))
 FILED_AT = dt.datetime(2012, 1, 10, 9, 0, tzinfo=CST)
@@ -34,21 +34,12 @@ def clock():
 # --- fixtures: one LibreOffice run, one archive, one bundle per session ----------------------
 
 @pytest.fixture(scope="session")
-def converted(tmp_path_factory):
-    """The three example forms rendered and converted to PDF/A once: {type: (form, docx, pdf)}."""
-    from docgen.convert import convert
-    from docgen.forms import load_form
-    from docgen.render import render_form
-
-    out = tmp_path_factory.mktemp("converted")
-    made = {}
-    for kind in ("plan", "commitment", "summary"):
-        form_path = EXAMPLES / f"{kind}.yaml"
-        docx = render_form(load_form(form_path), out / f"{kind}.docx")
-        made[kind] = (form_path, Path(docx))
-    result = convert([d for _, d in made.values()], out)
-    assert result.ok, result.failed
-    return {k: (f, d, result.converted[d]) for k, (f, d) in made.items()}
+def converted():
+    """The three example forms, rendered and converted by docgen (committed fixtures):
+    {type: (form, docx, pdf)}."""
+    base = FIXTURES / "examples"
+    return {k: (EXAMPLES / f"{k}.yaml", base / f"{k}.docx", base / f"{k}.pdf")
+            for k in ("plan", "commitment", "summary")}
 
 
 @pytest.fixture(scope="session")
