@@ -25,7 +25,7 @@ def root(tmp_path, docgen):
 
 
 def imp(root, sources, *extra):
-    return ["file", "--archive", root, "--import", sources / "plan.pdf", "--type", "other",
+    return ["import", "--archive", root, sources / "plan.pdf", "--type", "other",
             "--kind", "听证会纪要", "--title", "规划处听证会纪要", "--date", "2011-06-10",
             "--unit", "区建设局规划处", *extra]
 
@@ -67,7 +67,7 @@ def test_withdraw_and_supersede_from_the_command_line(root, sources, docgen):
     docgen(*imp(root, sources))
     code, out, err = docgen(*imp(root, sources, "--supersedes", "Z109-WS·2011-D30-GHC-0001"))
     assert code == 0, err
-    code, out, err = docgen("file", "--archive", root, "--withdraw",
+    code, out, err = docgen("withdraw", "--archive", root,
                             "Z109-WS·2011-D30-GHC-0002", "--reason", "误报")
     assert code == 0 and "withdrawn" in out
     statuses = [r.status for r in Archive(root).records()]
@@ -86,10 +86,10 @@ def test_verify_reports_every_problem_with_exit_8(root, sources, docgen):
 
 
 @pytest.mark.parametrize("args,code,phrases", [
-    (["file", "--withdraw", "Z109-WS·2011-D30-GHC-0009", "--reason", "x"], 7,
+    (["withdraw", "Z109-WS·2011-D30-GHC-0009", "--reason", "x"], 7,
      ["no 件 Z109-WS·2011-D30-GHC-0009"]),
-    (["file", "--withdraw", "9", "--reason", "x"], 10, ["not a 档号"]),
-    (["file", "--withdraw", "Z109-WS·2011-D30-GHC-0001"], 10, ["--reason"]),
+    (["withdraw", "9", "--reason", "x"], 10, ["not a 档号"]),
+    (["withdraw", "Z109-WS·2011-D30-GHC-0001"], 10, ["--reason"]),
     (["status", "--unit", "财务科"], 10, ["not in the archive's settings"]),
     (["status", "--today", "明天"], 10, ["--today", "not a date"]),
     (["init", "--update", "--deadline", "2011:hearing"], 10, ["YEAR:STEP=DATE"]),
@@ -120,14 +120,14 @@ def test_bad_import_changes_nothing(root, sources, docgen, extra, code, phrases)
 
 def test_bad_import_type_and_missing_file(root, sources, docgen):
     before = tree(root)
-    code, _, err = docgen("file", "--archive", root, "--import", sources / "plan.pdf",
+    code, _, err = docgen("import", "--archive", root, sources / "plan.pdf",
                           "--type", "letter", "--title", "x", "--date", "2011-01-01")
     assert code == 2 and "letter" in err and "Traceback" not in err
-    assert_clean_failure(docgen("file", "--archive", root, "--import", sources / "gone.pdf",
+    assert_clean_failure(docgen("import", "--archive", root, sources / "gone.pdf",
                                 "--type", "other", "--title", "x", "--date", "2011-01-01"),
                          10, "gone.pdf", "no such file")
-    assert_clean_failure(docgen("file", "--archive", root, "--import", sources / "plan.pdf"),
-                         10, "--type", "--title", "--date")
+    assert_clean_failure(docgen("import", "--archive", root, sources / "plan.pdf"),
+                         10, "--title", "--date")
     assert tree(root) == before
 
 
@@ -153,7 +153,7 @@ def test_form_of_a_unit_without_code_files_nothing(root, sources, docgen):
 
 def test_missing_archive_everywhere(tmp_path, sources, docgen):
     for args in (["file", sources / "plan.yaml"], ["status"], ["verify"],
-                 ["file", "--withdraw", "Z109-WS·2011-D30-GHC-0001", "--reason", "x"]):
+                 ["withdraw", "Z109-WS·2011-D30-GHC-0001", "--reason", "x"]):
         cmd, *rest = args
         assert_clean_failure(docgen(cmd, "--archive", tmp_path / "none", *rest), 7,
                              "no archive there", "docgen init")
@@ -211,7 +211,7 @@ def test_file_forms_renders_converts_stamps_and_files(root, sources, docgen):
 
 @pytest.mark.slow
 def test_import_of_a_word_file_converts_it_to_pdfa(root, sources, docgen):
-    code, out, err = docgen("file", "--archive", root, "--import", sources / "plan.docx",
+    code, out, err = docgen("import", "--archive", root, sources / "plan.docx",
                             "--type", "other", "--kind", "征求意见汇总", "--title",
                             "规划处征求意见汇总表", "--date", "2011-04-18", "--unit-code", "GHC",
                             "--unit", "区建设局规划处")
@@ -232,4 +232,29 @@ def test_bad_submitted_date_changes_nothing(root, sources, docgen):
                          "before the document's date")
     assert_clean_failure(docgen("file", "--archive", root, sources / "plan.yaml",
                                 "--submitted", "2011-04-01"), 10, "报送日期")
+    assert tree(root) == before
+
+
+def test_deprecated_file_import_and_withdraw_still_work_with_a_notice(root, sources, docgen):
+    code, out, err = docgen("file", "--archive", root, "--import", sources / "plan.pdf",
+                            "--title", "规划处听证会纪要", "--date", "2011-06-10",
+                            "--unit", "区建设局规划处")
+    assert code == 0, err
+    assert "`file --import` is deprecated; use `docgen import" in err
+    number = out.split("\t")[0]
+    code, out, err = docgen("file", "--archive", root, "--withdraw", number, "--reason", "误报")
+    assert code == 0, err
+    assert "`file --withdraw` is deprecated" in err and "withdrawn" in out
+
+
+def test_import_refuses_macro_files_and_unknown_suffixes(root, sources, docgen, tmp_path):
+    docm = tmp_path / "方案.docm"
+    docm.write_bytes((sources / "plan.docx").read_bytes())
+    txt = tmp_path / "方案.txt"
+    txt.write_text("方案", encoding="utf-8")
+    before = tree(root)
+    assert_clean_failure(docgen("import", "--archive", root, docm, "--title", "x",
+                                "--date", "2011-01-01"), 10, "macro-enabled", "save it as .docx")
+    assert_clean_failure(docgen("import", "--archive", root, txt, "--title", "x",
+                                "--date", "2011-01-01"), 10, ".txt", "PDF/A or Word")
     assert tree(root) == before

@@ -20,6 +20,25 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     fsync_dir(path.parent)
 
 
+DIR_MODE = 0o755
+
+
+def make_dir(path: Path, mode: int = DIR_MODE, *, parents: bool = False,
+             exist_ok: bool = False) -> Path:
+    """mkdir with an explicit mode, whatever the umask (umask 000 must not make it 0777)."""
+    path = Path(path)
+    if parents and not path.parent.is_dir():
+        make_dir(path.parent, mode, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode)
+    except FileExistsError:
+        if not (exist_ok and path.is_dir()):
+            raise
+        return path
+    os.chmod(path, mode)
+    return path
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:

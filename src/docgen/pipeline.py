@@ -13,6 +13,7 @@ from typing import Callable
 from docgen.errors import BadInput, FormError
 from docgen.forms import check_forms
 from docgen.models import Form
+from docgen.vocab import WORD_SUFFIXES
 
 OnConverted = Callable[[Path, "Path | None", "str | None"], None]
 
@@ -76,50 +77,52 @@ class Filed:
     failed: dict[Path, str] = field(default_factory=dict)  # form file -> why it was not filed
 
 
-def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None = None,
-               submitted=None, convert_options=None,
+def file_forms(arc, form_paths, *, options=None, convert_options=None,
                on_converted: OnConverted | None = None) -> Filed:
-    """Render, convert and file each form; a form whose PDF fails is reported, not filed."""
+    """Render, convert and file each form; a form whose PDF fails is reported, not filed.
+
+    `options`: a docgen.archive.FilingOptions (who, supersedes, 报送日期, duplicates)."""
+    from docgen.archive import FilingOptions
     from docgen.render import render_form
 
+    options = options or FilingOptions()
     form_paths = [Path(p) for p in form_paths]
     forms = load_all(form_paths, nothing="filed")
     for form in forms:  # a unit without a code, a bad date: stop before rendering anything
         arc.unit_code_for(form.unit, form.unit_code)
-        arc.submitted_date(submitted, form.date)
-    if supersedes:
-        arc.record(supersedes)
-    options = _require_converter(convert_options)
+        arc.submitted_date(options.submitted, form.date)
+    if options.supersedes:
+        arc.record(options.supersedes)
+    convert_options = _require_converter(convert_options)
     filed = Filed()
     with tempfile.TemporaryDirectory(prefix="docgen-file-") as tmp:
         work = Generated(forms=forms)
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
-        _convert(work, Path(tmp) / "pdf", options, on_converted)
+        _convert(work, Path(tmp) / "pdf", convert_options, on_converted)
         with arc.batch():  # one search-index commit for the lot
             for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
                 if pdf is None:
                     filed.failed[path] = work.failed.get(docx, "not converted")
                     continue
-                filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
-                                                   supersedes=supersedes, submitted=submitted))
+                filed.records.append(arc.file_form(form, path, docx, pdf, options))
     return filed
 
 
-WORD_SUFFIXES = (".docx", ".doc", ".odt", ".wps", ".rtf")
-
-
-def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_options=None,
+def import_files(arc, paths, *, options, pdf: Path | None = None, convert_options=None,
                  on_converted: OnConverted | None = None) -> Filed:
     """File documents docgen did not make; Word files are converted to PDF/A in one batch.
 
-    A file whose conversion fails is reported in `failed` and not filed; the rest are filed.
+    `options`: a docgen.archive.ImportOptions (the metadata every file gets). A file whose
+    conversion fails is reported in `failed` and not filed; the rest are filed.
     """
-    from docgen.archive.store import check_sources
+    from docgen.archive.intake import check_sources, check_suffixes
 
     paths = [Path(p) for p in paths]
     check_sources({"original": p for p in paths} if len(paths) == 1 else
                   {f"file {i + 1}": p for i, p in enumerate(paths)})
+    if pdf is None:
+        check_suffixes(paths)
     word = [p for p in paths if pdf is None and p.suffix.lower() in WORD_SUFFIXES]
     filed = Filed()
     with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
@@ -136,8 +139,8 @@ def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_o
             for path in paths:
                 if path in filed.failed:
                     continue
-                filed.records.append(arc.file_import(path, pdf=converted.get(path, pdf),
-                                                     **fields))
+                filed.records.append(arc.file_import(path, options,
+                                                     pdf=converted.get(path, pdf)))
     return filed
 
 

@@ -15,12 +15,18 @@ On disk (the source of truth; everything else is derived from it):
     ARCHIVE/.tmp/ and .lock              changes being staged, and the filing lock
 
 Modules: settings (file, units, calendar), numbering (档号), digests (SM3, SHA-256), audit
-(the chained log), stamp (归档章), records (record.json), txn (kill-safe changes), store
-(Archive: filing), verify (四性检测), status (the calendar rule).
+(the chained log), ledger (what the log issued), stamp (归档章), records (record.json), txn
+(kill-safe changes), reading (ArchiveReader: open, list, read), filing (Archive: file, import,
+withdraw, supersede), options (what a filing is asked to do), intake (source files into a 件),
+create (init_archive), verify (四性检测), status (the calendar rule).
 """
 
 from docgen.archive.records import Record
-from docgen.archive.store import Archive, init_archive
+from docgen.archive.create import init_archive
+from docgen.archive.filing import Archive
+from docgen.archive.options import FilingOptions, ImportOptions
+from docgen.archive.reading import ArchiveReader
 from docgen.archive.verify import VerifyProblem, VerifyReport
 
-__all__ = ["Archive", "init_archive", "Record", "VerifyProblem", "VerifyReport"]
+__all__ = ["Archive", "ArchiveReader", "init_archive", "FilingOptions", "ImportOptions", "Record",
+           "VerifyProblem", "VerifyReport"]

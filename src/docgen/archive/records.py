@@ -47,6 +47,17 @@ class Record:
     metadata: dict
     notices: list[str] = field(default_factory=list)  # e.g. the search index was not updated
 
+    def path(self, role: str) -> Path:
+        """The file of a role: original, pdf, form or metadata; KeyError when it has none."""
+        if role not in self.files:
+            raise KeyError(f"{self.filing_number} has no {role} file (it has "
+                           f"{', '.join(sorted(self.files))})")
+        return self.files[role]
+
+    def open(self, role: str):
+        """The file of a role, opened for reading in binary."""
+        return open(self.path(role), "rb")
+
     @property
     def filed_at(self) -> dt.datetime:
         """When the 件 entered the archive (its first 业务行为)."""

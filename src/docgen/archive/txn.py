@@ -14,7 +14,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from docgen._files import fsync_dir
+from docgen._files import fsync_dir, make_dir
 from docgen.archive import audit, digests, numbering, records
 from docgen.archive.records import RECORD_NAME
 from docgen.errors import ArchiveError
@@ -32,13 +32,13 @@ class Txn:
         self.audit_path = audit_path
         self.id = uuid.uuid4().hex
         self.dir = root / TMP / self.id
-        self.dir.mkdir(parents=True)
+        make_dir(self.dir, parents=True)
         self.digests: dict[str, str] = {}  # 档号 -> SM3 of its new record.json
 
     def new_item(self, filing_number: str) -> Path:
         """A staging folder for a new 件; fill it, then call add_record."""
         item = self.dir / "new" / filing_number
-        item.mkdir(parents=True)
+        make_dir(item, parents=True)
         return item
 
     def add_record(self, item: Path, meta: dict) -> None:
@@ -50,7 +50,7 @@ class Txn:
     def update(self, filing_number: str, meta: dict) -> None:
         """Stage a replacement record.json for a filed 件 (status, links, 业务行为)."""
         data = records.encode(meta)
-        (self.dir / "upd").mkdir(exist_ok=True)
+        make_dir(self.dir / "upd", exist_ok=True)
         write_sealed(self.dir / "upd" / f"{filing_number}.json", data)
         self.digests[filing_number] = digests.sm3(data).hexdigest()
 
@@ -89,7 +89,7 @@ def apply(root: Path, txn_dir: Path) -> None:
         for upd in sorted((txn_dir / "upd").iterdir()):
             moves.append((upd, records.folder_for(root, upd.stem) / RECORD_NAME))
     for src, dst in moves:
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        make_dir(dst.parent, parents=True, exist_ok=True)
         os.replace(src, dst)
         fsync_dir(dst.parent)
 

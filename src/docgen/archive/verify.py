@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import stat
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -117,6 +117,10 @@ def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyRep
     for fn in sorted(filed_in_log):
         if (year is None or numbering.parse(fn).year == year) and fn not in folders:
             add(INTEGRITY, fn, "filed according to the audit log, but its 件 folder is missing")
+    for fn, n in sorted(filed_in_log.items()):
+        if n > 1 and (year is None or numbering.parse(fn).year == year):
+            add(INTEGRITY, fn, f"the audit log issued this 件号 {n} times (a number given again "
+                "after its 件 was deleted?)")
     _check_links(on_disk, add)
     return report
 
@@ -126,11 +130,11 @@ def _check_audit(archive, add):
     path = archive.audit_path
     if not path.is_file():
         add(SECURITY, path.name, "the audit log is missing")
-        return {}, set(), None
+        return {}, Counter(), None
     for line, what in audit.chain_problems(path):
         add(SECURITY, f"{path.name}:{line}", what)
     expected: dict[str, str] = {}
-    filed: set[str] = set()
+    filed: Counter = Counter()
     settings_sm3 = None
     first = True
     for _, entry, _ in audit.read(path):
@@ -143,8 +147,10 @@ def _check_audit(archive, add):
             settings_sm3 = entry["settings_sm3"]
         for fn, digest in (entry.get("records") or {}).items():
             expected[fn] = digest
-        if entry.get("action") in ("file", "supersede") and entry.get("filing_number"):
-            filed.add(entry["filing_number"])
+        fn = entry.get("filing_number")
+        if entry.get("action") in ("file", "supersede") and isinstance(fn, str) \
+                and numbering.is_valid(fn):
+            filed[fn] += 1
     if first:
         add(SECURITY, path.name, "the audit log is empty")
     return expected, filed, settings_sm3
@@ -170,7 +176,8 @@ def _check_top_level(root: Path, add) -> None:
     if tmp.is_dir():
         for p in sorted(tmp.iterdir()):
             add(SECURITY, f".tmp/{p.name}", "an unfinished filing was left behind")
-    for p in (root / settings_mod.SETTINGS_NAME, root / audit.AUDIT_NAME):
+    for p in (root, root / "records", tmp, root / "index", root / ".lock",
+              root / settings_mod.SETTINGS_NAME, root / audit.AUDIT_NAME):
         _check_mode(p, add, filed=False)
 
 
@@ -375,7 +382,8 @@ def _check_mode(path: Path, add, *, filed: bool) -> None:
     except OSError:
         return
     if mode & stat.S_IWOTH:
-        add(SECURITY, f"{path.parent.name}/{path.name}", "is world-writable")
+        add(SECURITY, f"{path.parent.name}/{path.name}", "is world-writable (a umask of 000? "
+            "run `chmod o-w` on it)")
     elif filed and mode & (stat.S_IWUSR | stat.S_IWGRP):
         add(SECURITY, f"{path.parent.name}/{path.name}", "a filed file is writable (should be "
             "read-only, 0444)")

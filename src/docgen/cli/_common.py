@@ -26,6 +26,28 @@ def echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
+_UNSAFE = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"}
+
+
+def cell(value) -> str:
+    """One field of tab-separated output: tabs, newlines and control characters (terminal
+    escapes) shown as escapes, so a value can never break a row or drive the terminal."""
+    out = []
+    for ch in str(value):
+        if ch in _UNSAFE:
+            out.append(_UNSAFE[ch])
+        elif ord(ch) < 0x20 or 0x7f <= ord(ch) < 0xa0:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def tsv(*fields) -> str:
+    """A tab-separated row of cells."""
+    return "\t".join(cell(f) for f in fields)
+
+
 def notice(ctx: click.Context, message: str) -> None:
     if not quiet(ctx):
         click.echo(message, err=True)

@@ -1,4 +1,4 @@
-"""Commands on the archive: init, file, status, verify."""
+"""Commands on the archive as a whole: init, status, verify (filing is in filing.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,8 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import (classifications, conversion_progress, echo_json, notice,
-                                record_types, retentions)
-from docgen.errors import BadInput, ConversionFailed, StatusIncomplete
-
-RETENTIONS = retentions()
-CLASSIFICATIONS = classifications()
-IMPORT_TYPES = record_types()
+from docgen.cli._common import echo_json, tsv
+from docgen.errors import BadInput, StatusIncomplete
 
 
 def archive_option(f):
@@ -110,125 +105,6 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
     click.echo(f"{root}: archive created (全宗号 {fonds_code}, {len(unit_pairs)} unit(s))")
 
 
-@click.command("file")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="FORM…|FILE…")
-@archive_option
-@click.option("--import", "is_import", is_flag=True,
-              help="FILE… are documents docgen did not make: PDF/A files (a scan must be "
-                   "saved as PDF/A), Word files (converted here), others kept as they are.")
-@click.option("--type", "doc_type", type=IMPORT_TYPES, help="With --import: plan, commitment, "
-              "summary or other.")
-@click.option("--title", help="With --import: 题名.")
-@click.option("--date", "date", help="With --import: 成文日期, e.g. 2011-06-10.")
-@click.option("--kind", help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it).")
-@click.option("--unit", help="With --import: the filing unit's name (default: the only one).")
-@click.option("--unit-code", help="With --import: its 机构代码 when not in the settings.")
-@click.option("--doc-number", help="With --import: 文件编号.")
-@click.option("--responsible", help="With --import: 责任者 (default: the unit).")
-@click.option("--retention", type=RETENTIONS, default="定期30年", show_default=True,
-              help="With --import: 保管期限.")
-@click.option("--classification", type=CLASSIFICATIONS, default="公开", show_default=True,
-              help="With --import: 密级.")
-@click.option("--campaign-year", type=int, help="With --import: the campaign it belongs to, "
-              "e.g. 2011 for 评议结果 dated 2012.")
-@click.option("--pdf", "pdf", type=click.Path(path_type=Path),
-              help="With --import: its PDF/A, when FILE is not one.")
-@click.option("--submitted", metavar="DATE", help="报送日期: when the document reached the "
-              "filing office, if before today (e.g. handed in on paper); status judges by it.")
-@click.option("--supersedes", metavar="档号", help="File as a new version of this 件.")
-@click.option("--withdraw", "withdraw", metavar="档号", help="Withdraw (撤回) this 件 instead; "
-              "nothing is deleted.")
-@click.option("--reason", help="With --withdraw: why.")
-@click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON.")
-@by_option
-@click.pass_context
-def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit, unit_code,
-          doc_number, responsible, retention, classification, campaign_year, pdf, supersedes,
-          withdraw, reason, as_json, by, submitted):
-    """File documents: form files are rendered (Word), converted (PDF/A), stamped and filed.
-
-    Each 件 gets its 档号, a 归档章 on the PDF's first page, SM3 and SHA-256 digests and an
-    audit entry. When any form is invalid nothing is filed.
-
-    \b
-    Example:
-        docgen file examples/plan.yaml examples/commitment.yaml
-        docgen file --import 听证会纪要.pdf --type other --kind 听证会纪要 \\
-            --title 规划处听证会纪要 --date 2011-06-10
-        docgen file examples/plan.yaml --supersedes Z109-WS·2011-D30-GHC-0001
-        docgen file --withdraw Z109-WS·2011-D30-GHC-0002 --reason 误报
-    """
-    arc = _open(archive_root)
-    if withdraw:
-        if paths:
-            raise BadInput("--withdraw takes a 档号, not files")
-        rec = arc.withdraw(withdraw, reason=reason or "", by=by)
-        _report(ctx, [rec], as_json)
-        return
-    if not paths:
-        raise BadInput("name the form files to file (or --import FILE…, or --withdraw 档号)")
-    if supersedes and len(paths) != 1:
-        raise BadInput("--supersedes replaces one 件: give exactly one file")
-    if is_import:
-        missing = [o for o, v in (("--type", doc_type), ("--title", title), ("--date", date))
-                   if not v]
-        if missing:
-            raise BadInput(f"--import needs {', '.join(missing)}")
-        done = _import(ctx, arc, paths, dict(
-            type=doc_type, title=title, date=date, kind=kind, unit=unit, unit_code=unit_code,
-            doc_number=doc_number, responsible=responsible, retention=retention,
-            classification=classification, campaign_year=campaign_year, by=by,
-            supersedes=supersedes, submitted=submitted), pdf)
-    else:
-        used = [o for o, v in (("--type", doc_type), ("--title", title), ("--date", date),
-                               ("--pdf", pdf), ("--kind", kind)) if v]
-        if used:
-            raise BadInput(f"{', '.join(used)} only go with --import; a form file carries "
-                           "its own fields")
-        done = _file_forms(ctx, arc, paths, supersedes, by, submitted)
-    _report(ctx, done, as_json)
-
-
-def _file_forms(ctx, arc, paths, supersedes, by, submitted):
-    from docgen.pipeline import file_forms
-
-    with conversion_progress(ctx, len(paths)) as on_converted:
-        filed = file_forms(arc, paths, supersedes=supersedes, by=by, submitted=submitted,
-                           on_converted=on_converted)
-    return _filed_or_raise(ctx, filed, len(paths))
-
-
-def _import(ctx, arc, paths, fields, pdf):
-    from docgen.pipeline import import_files
-
-    with conversion_progress(ctx, len(paths)) as on_converted:
-        filed = import_files(arc, paths, fields=fields, pdf=pdf, on_converted=on_converted)
-    return _filed_or_raise(ctx, filed, len(paths))
-
-
-def _filed_or_raise(ctx, filed, n: int):
-    """The records filed; when some could not be converted, report those filed, then fail."""
-    if filed.failed:
-        _report(ctx, filed.records, False)
-        raise ConversionFailed(f"{len(filed.failed)} of {n} document(s) could not be "
-                               "converted to PDF/A and were not filed",
-                               [f"{p}: {why}" for p, why in filed.failed.items()])
-    return filed.records
-
-
-def _report(ctx, recs, as_json: bool) -> None:
-    if as_json:
-        echo_json([{"filing_number": r.filing_number, "status": r.status, "title": r.title,
-                    "dir": str(r.dir), "files": {k: str(v) for k, v in r.files.items()},
-                    "notices": r.notices} for r in recs])
-    else:
-        for r in recs:
-            click.echo(f"{r.filing_number}\t{r.status}\t{r.title}")
-    for r in recs:
-        for n in r.notices:
-            notice(ctx, f"docgen: {n}")
-
-
 @click.command()
 @archive_option
 @click.option("--year", type=int, help="Campaign year (default: the latest with filings).")
@@ -259,8 +135,8 @@ def status(archive_root, year, unit, today, strict, as_json):
         echo_json({"year": year, "rows": [r.to_json() for r in rows]})
     else:
         for r in rows:
-            click.echo(f"{r.unit_code}\t{r.stage}\t{r.kind}\t{r.due.isoformat()}\t{r.label}\t"
-                       f"{' '.join(r.filing_numbers) or '-'}")
+            click.echo(tsv(r.unit_code, r.stage, r.kind, r.due.isoformat(), r.label,
+                           " ".join(r.filing_numbers) or "-"))
     missing = [r for r in rows if r.state == MISSING]
     if strict and missing:
         raise StatusIncomplete(f"{len(missing)} required filing(s) missing in {year}",

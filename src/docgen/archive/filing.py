@@ -1,0 +1,358 @@
+"""Filing: the Archive, which reads (reading.py) and changes; every change under one lock.
+
+Each change is a transaction (txn.py): staged, committed by its audit entry, moved into
+place. The next 件号 comes from the audit log (ledger.py), the highest ever issued in its
+group, never from the folders present; before a filing, a cheap check compares what the log
+issued with the folders there, and refuses (exit 7) when they disagree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen._files import write_atomic
+from docgen.archive import audit, digests, numbering, records, txn
+from docgen.archive import settings as settings_mod
+from docgen.archive.intake import check_sources, many, stage_files
+from docgen.archive.ledger import Ledger, duplicate_key
+from docgen.archive.options import FilingOptions, ImportOptions
+from docgen.archive.reading import LOCK, RECORDS, ArchiveReader
+from docgen.archive.records import Record
+from docgen.archive.settings import Settings, Unit
+from docgen.dates import parse_date
+from docgen.errors import ArchiveError, BadInput
+from docgen.vocab import RECORD_TYPES
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a new 件 is, before it has a number."""
+
+    type: str
+    kind: str
+    title: str
+    date: dt.date
+    unit: str
+    unit_code: str
+    doc_number: str | None
+    responsible: str
+    classification: str
+    retention: str
+    campaign_year: int
+    submitted: dt.date | None = None  # 报送日期, when handed to the filing office before filing
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+class Archive(ArchiveReader):
+    """An archive on disk that can be filed into: `Archive(root)` opens it."""
+
+    def __init__(self, root: str | Path, *, clock=None):
+        super().__init__(root, clock=clock)
+        self._ledger = Ledger(self.audit_path)
+        self._unindexed: list[Record] | None = None  # inside batch(): records the index awaits
+
+    # --- checking ------------------------------------------------------------------------
+    def verify(self, year: int | None = None, *, deep: bool = False):
+        """四性检测: a VerifyReport listing every problem (finishes a killed filing first)."""
+        from docgen.archive.verify import verify
+
+        with contextlib.ExitStack() as stack:
+            try:
+                recovered = stack.enter_context(self._locked())
+            except OSError:  # a read-only copy of an archive: check it as it is
+                recovered = []
+            report = verify(self, year, deep=deep)
+            report.recovered = list(recovered)
+            return report
+
+    def verify_or_raise(self, year: int | None = None, *, deep: bool = False):
+        """Like verify(), but raise VerifyFailed (exit 8) listing every problem."""
+        report = self.verify(year, deep=deep)
+        report.raise_if_failed()
+        return report
+
+    def ledger(self) -> Ledger:
+        """What the audit log says was issued, read up to its end."""
+        return self._ledger.catch_up()
+
+    # --- filing --------------------------------------------------------------------------
+    def file_form(self, form, form_path: Path, docx: Path, pdf: Path,
+                  options: FilingOptions | None = None, **fields) -> Record:
+        """File a rendered and converted form: the .docx, its PDF/A (stamped) and the form.
+
+        `options` (or its fields as keywords: by, supersedes, submitted, duplicate_ok)."""
+        options = options or FilingOptions.build(**fields)
+        sources = {"original": Path(docx), "pdf": Path(pdf), "form": Path(form_path)}
+        check_sources(sources)
+        unit_code = self.unit_code_for(form.unit, form.unit_code)
+        spec = _Spec(form.type, form.kind, form.display_title, form.date, form.unit, unit_code,
+                     form.doc_number, form.issuer, form.classification, form.retention,
+                     form.year, self.submitted_date(options.submitted, form.date))
+        return self._file(spec, sources, options)
+
+    def file_import(self, path: Path, options: ImportOptions | None = None, *,
+                    pdf: Path | None = None, **fields) -> Record:
+        """File a document docgen did not make (a received notice, a scan, a .docx).
+
+        `options` (or its fields as keywords: type, title, date, kind, unit, …); `pdf` is
+        its PDF/A when `path` is not one."""
+        path = Path(path)
+        if options is None:
+            try:
+                options = ImportOptions.build(**fields)
+            except BadInput as e:
+                raise BadInput(f"cannot import {path}: {e.message}", e.details) from None
+        unit = options.unit
+        if unit is None:
+            if len(self.settings.units) != 1:
+                raise BadInput(f"cannot import {path}: say which unit files it (--unit) — "
+                               f"units in the settings: "
+                               f"{', '.join(u.name for u in self.settings.units) or 'none'}")
+            unit = self.settings.units[0].name
+        code = self.unit_code_for(unit, options.unit_code)
+        sources = {"original": path}
+        if pdf is not None:
+            sources["pdf"] = Path(pdf)
+        elif path.suffix.lower() == ".pdf":
+            sources["pdf"] = path
+        check_sources(sources)
+        spec = _Spec(options.type, options.kind or RECORD_TYPES[options.type], options.title,
+                     options.date, unit, code, options.doc_number, options.responsible or unit,
+                     options.classification, options.retention,
+                     int(options.campaign_year or options.date.year),
+                     self.submitted_date(options.submitted, options.date))
+        return self._file(spec, sources, options)
+
+    def withdraw(self, filing_number: str, *, reason: str, by: str | None = None) -> Record:
+        """Mark a 件 withdrawn (撤回); nothing is deleted."""
+        if not (reason or "").strip():
+            raise BadInput(f"withdrawing {filing_number}: give the reason (--reason)")
+        with self._locked():
+            old = self.record(filing_number)
+            if old.status != "filed":
+                raise ArchiveError(f"{filing_number} is {old.status}, only a filed 件 can be "
+                                   "withdrawn")
+            who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
+            change = txn.Txn(self.root, self.audit_path)
+            change.update(filing_number, records.with_action(
+                old.metadata, "撤回", when, who, reason.strip(), status="withdrawn"))
+            change.commit({"action": "withdraw", "by": who, "time": when,
+                           "filing_number": filing_number, "reason": reason.strip()})
+            rec = self.record(filing_number)
+            rec.notices.extend(self._index([rec]))
+            return rec
+
+    def update_settings(self, *, units: list[tuple[str, str]] = (),
+                        deadlines: dict[tuple[int, str], dict] | None = None,
+                        filing_office: str | None = None, by: str | None = None) -> Settings:
+        """Add units, change calendar dates (year, step) -> {"due": date, "start": date}."""
+        with self._locked():
+            s = settings_mod.load(self.root)
+            known = {u.name: u for u in s.units}
+            new_units = list(s.units)
+            for name, code in units:
+                if name in known and known[name].code != code:
+                    raise BadInput(f"unit {name!r} already has code {known[name].code}; a code "
+                                   "in filed 档号 cannot change")
+                if name not in known:
+                    new_units.append(Unit(name, code))
+            overrides = json.loads(json.dumps(s.overrides))
+            for (year, step), change in (deadlines or {}).items():
+                slot = overrides.setdefault(str(year), {}).setdefault(step, {})
+                for part in ("due", "start"):
+                    if change.get(part) is not None:
+                        slot[part] = _iso(change[part], f"{year} {step}.{part}")
+            new = Settings(s.fonds_code, s.fonds_name, tuple(new_units),
+                           filing_office or s.filing_office, overrides)
+            problems = settings_mod.check(new)
+            if problems:
+                raise many(BadInput, "settings not changed", problems)
+            data = settings_mod.encode(new)
+            write_atomic(self.root / settings_mod.SETTINGS_NAME, data)
+            audit.append(self.audit_path, {
+                "action": "settings", "by": audit.who(by),
+                "time": self.clock().isoformat(timespec="seconds"),
+                "settings_sm3": digests.sm3(data).hexdigest()})
+            self.settings = new
+            return new
+
+    # --- machinery -----------------------------------------------------------------------
+    def submitted_date(self, value, written: dt.date) -> dt.date | None:
+        """报送日期: on or after the document's date, not after today."""
+        if value is None:
+            return None
+        try:
+            day = parse_date(value)
+        except ValueError as e:
+            raise BadInput(f"submitted (报送日期): {e}") from None
+        if day < written:
+            raise BadInput(f"submitted (报送日期) {day.isoformat()} is before the document's "
+                           f"date {written.isoformat()} — a document is handed in after it is "
+                           "written")
+        if day > self.clock().date():
+            raise BadInput(f"submitted (报送日期) {day.isoformat()} is in the future")
+        return day
+
+    def unit_code_for(self, unit: str, unit_code: str | None = None) -> str:
+        """The 机构代码 a filing by `unit` gets; ArchiveError/BadInput when it cannot have one."""
+        known = self.settings.unit_code(unit)
+        if unit_code:
+            if not numbering.CODE.match(unit_code):
+                raise BadInput(f"unit code {unit_code!r} must be 1-10 capital letters or digits, "
+                               "e.g. GHC")
+            if known and known != unit_code:
+                raise ArchiveError(f"unit {unit!r} has code {known} in the archive's settings, "
+                                   f"not {unit_code} — correct unit_code or the unit's name")
+            owner = self.settings.unit_name(unit_code)
+            if owner and owner != unit:
+                raise ArchiveError(f"unit code {unit_code} belongs to {owner!r} in the "
+                                   f"archive's settings, not {unit!r}")
+            return unit_code
+        if known:
+            return known
+        raise ArchiveError(
+            f"unit {unit!r} is not in the archive's settings and no unit_code is given — "
+            f"add it: `docgen init --update --unit '{unit}=CODE'`, or write unit_code in "
+            "the form (--unit-code for --import)")
+
+    def _file(self, spec: _Spec, sources: dict[str, Path], options: FilingOptions) -> Record:
+        supersedes = options.supersedes
+        with self._locked():
+            old = None
+            if supersedes:
+                old = self.record(supersedes)
+                if old.status != "filed":
+                    raise ArchiveError(f"{supersedes} is {old.status}; only the current "
+                                       "version of a 件 can be superseded")
+            ledger = self.ledger()
+            group = numbering.make(self.settings.fonds_code, spec.year, spec.retention,
+                                   spec.unit_code, 1)
+            self._check_consistent(ledger, group)
+            key = duplicate_key(spec.year, spec.unit_code, spec.doc_number, spec.title)
+            same = ledger.current.get(key) if key else None
+            if same and not supersedes and not options.duplicate_ok:
+                raise ArchiveError(
+                    f"{spec.doc_number} 「{spec.title}」 is already filed as {same} — to "
+                    f"correct it, file with --supersedes {same}; to file it again anyway, "
+                    "--duplicate-ok")
+            number = numbering.make(group.fonds, group.year, group.retention_code,
+                                    group.unit_code, ledger.next_item(group.prefix()))
+            who, when = audit.who(options.by), self.clock().isoformat(timespec="seconds")
+            entry = {"action": "supersede" if old else "file", "by": who, "time": when,
+                     "filing_number": str(number)}
+            if key:
+                entry["duplicate_key"] = key
+            change = txn.Txn(self.root, self.audit_path)
+            try:
+                item = change.new_item(str(number))
+                files, pages, notices = stage_files(item, number, sources)
+                change.add_record(item, records.new_metadata(
+                    number=number, spec=spec, settings=self.settings, files=files, pages=pages,
+                    file_id=change.id, who=who, when=when, supersedes=supersedes))
+                if old:
+                    change.update(old.filing_number, records.with_action(
+                        old.metadata, "被替代", when, who, f"superseded by {number}",
+                        status="superseded", superseded_by=str(number)))
+                    entry["supersedes"] = old.filing_number
+            except BaseException:
+                change.abort()
+                raise
+            change.commit(entry)
+            done = [self.record(str(number))] + ([self.record(old.filing_number)] if old else [])
+            done[0].notices.extend(notices)
+            done[0].notices.extend(self._index(done))
+            return done[0]
+
+    def _check_consistent(self, ledger: Ledger, group: numbering.FilingNumber) -> None:
+        """The cheap check before filing into a group: the 件 folders present are exactly
+        those the audit log issued. ArchiveError (exit 7) naming the first difference."""
+        prefix = group.prefix()
+        try:
+            names = os.listdir(self.root / RECORDS / str(group.year))
+        except FileNotFoundError:
+            names = []
+        present = {int(n[len(prefix):]) for n in names
+                   if n.startswith(prefix) and len(n) == len(prefix) + 4 and n[-4:].isdigit()}
+        issued = ledger.issued.get(prefix, set())
+        gone, unknown = sorted(issued - present), sorted(present - issued)
+        if gone or unknown:
+            what = (f"{prefix}{gone[0]:04d} was filed (audit log) but its folder is missing"
+                    if gone else
+                    f"{prefix}{unknown[0]:04d} is on disk but the audit log never issued it")
+            raise ArchiveError(f"{self.root}: the archive is not consistent — {what}; nothing "
+                               "was filed. Run `docgen verify` and restore the archive from its "
+                               "backup before filing again")
+
+    @contextlib.contextmanager
+    def batch(self):
+        """File many 件, then update the search index once (one commit, not one per 件).
+
+        Each filing is complete and durable as it happens; only the derived index waits for
+        the end of the batch. Index notices land on the records they concern.
+        """
+        outer = self._unindexed is None
+        if outer:
+            self._unindexed = []
+        try:
+            yield self
+        finally:
+            if outer:
+                pending, self._unindexed = self._unindexed, None
+                # a 件 changed twice in the batch (filed, then superseded): its last state
+                latest = {rec.filing_number: rec for rec in pending}
+                if latest:
+                    first = pending[0]
+                    first.notices.extend(self._index_now(list(latest.values())))
+
+    def _index(self, changed: list[Record]) -> list[str]:
+        """Tell the derived search index (now, or at the end of a batch); never fails filing."""
+        if self._unindexed is not None:
+            self._unindexed.extend(changed)
+            return []
+        return self._index_now(changed)
+
+    def _index_now(self, changed: list[Record]) -> list[str]:
+        try:
+            from docgen.search import index_records
+        except ImportError:
+            return []
+        try:
+            notice = index_records(self, changed)
+        except Exception as e:  # noqa: BLE001 - the index is derived; rebuild it later
+            names = ", ".join(rec.filing_number for rec in changed)
+            return [f"search index not updated for {names}: {type(e).__name__}: {e} "
+                    "(run `docgen index` to rebuild)"]
+        return [notice] if notice else []
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """Hold the archive's exclusive lock, after finishing or undoing a killed change."""
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield self.recover()
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def recover(self) -> list[str]:
+        """Finish the committed change a kill interrupted, delete uncommitted ones.
+
+        Call with the lock held (filing does; verify takes it for this). Returns what was done.
+        """
+        return txn.recover(self.root, self.audit_path)
+
+
+def _iso(value, where: str) -> str:
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as e:
+        raise BadInput(f"calendar {where}: {e}") from None

@@ -1,0 +1,222 @@
+"""Commands that change what is filed: file (forms), import (other documents), withdraw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docgen.cli._common import (classifications, conversion_progress, echo_json, notice,
+                                record_types, retentions, tsv)
+from docgen.cli.archive import _open, archive_option, by_option
+from docgen.errors import BadInput, ConversionFailed
+
+# --- options shared by the filing commands (declared once) ---------------------------------
+
+_FILING = [
+    click.option("--submitted", metavar="DATE", help="报送日期: when the document reached the "
+                 "filing office, if before today (e.g. handed in on paper); status judges by it."),
+    click.option("--supersedes", metavar="档号", help="File as a new version (更正) of this 件."),
+    click.option("--duplicate-ok", is_flag=True, help="File even when a 件 with the same 年度, "
+                 "unit, 发文字号 and 题名 is already filed (refused by default, exit 7)."),
+    click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON."),
+    by_option,
+    archive_option,
+]
+
+def _import_decorators(hidden: bool = False):
+    """The metadata options of an import; hidden on `file` (its deprecated --import)."""
+    def option(*decls, **kw):
+        return click.option(*decls, hidden=hidden, **kw)
+
+    return [
+        option("--type", "doc_type", type=record_types(), default="other", show_default=True,
+                  help="Record type: plan, commitment, summary, … or other (Chinese names too)."),
+        option("--title", help="题名 (required)."),
+        option("--date", "date", help="成文日期 (required), e.g. 2011-06-10."),
+        option("--kind", help="文种, e.g. 听证会纪要 (the calendar matches on it)."),
+        option("--unit", help="The filing unit's name (default: the only one)."),
+        option("--unit-code", help="Its 机构代码 when not in the settings."),
+        option("--doc-number", help="文件编号."),
+        option("--responsible", help="责任者 (default: the unit)."),
+        option("--retention", type=retentions(), default="定期30年", show_default=True,
+                  help="保管期限."),
+        option("--classification", type=classifications(), default="公开", show_default=True,
+                  help="密级."),
+        option("--campaign-year", type=int, help="The campaign it belongs to, e.g. 2011 for "
+                  "评议结果 dated 2012."),
+        option("--pdf", "pdf", type=click.Path(path_type=Path),
+                  help="Its PDF/A, when FILE is not one."),
+    ]
+
+
+def _options(decorators):
+    def apply(f):
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+    return apply
+
+
+def filing_options(f):
+    return _options(_FILING)(f)
+
+
+def import_options(f):
+    return _options(_import_decorators())(f)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+@click.command("file")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="FORM…")
+@filing_options
+@click.option("--import", "is_import", is_flag=True, hidden=True)
+@click.option("--withdraw", "withdraw_number", metavar="档号", hidden=True)
+@click.option("--reason", hidden=True)
+@_options(_import_decorators(hidden=True))
+@click.pass_context
+def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json, by,
+         is_import, withdraw_number, reason, **import_fields):
+    """File forms: each is rendered (Word), converted (PDF/A), stamped and filed.
+
+    Each 件 gets its 档号, a 归档章 on the PDF's first page, SM3 and SHA-256 digests and an
+    audit entry. When any form is invalid nothing is filed. The same form filed twice (same
+    年度, unit, 发文字号 and 题名) is refused (exit 7) unless --supersedes or --duplicate-ok.
+    Documents docgen did not make: `docgen import`; withdrawing: `docgen withdraw`.
+
+    \b
+    Example:
+        docgen file examples/plan.yaml examples/commitment.yaml
+        docgen file examples/plan.yaml --supersedes Z109-WS·2011-D30-GHC-0001
+    """
+    if withdraw_number:
+        notice(ctx, "docgen: `file --withdraw` is deprecated; use `docgen withdraw 档号 "
+                    "--reason …` (it will be removed in the next release)")
+        if paths:
+            raise BadInput("--withdraw takes a 档号, not files")
+        _withdraw(ctx, archive_root, withdraw_number, reason, by, as_json)
+        return
+    if is_import:
+        notice(ctx, "docgen: `file --import` is deprecated; use `docgen import FILE… --title … "
+                    "--date …` (it will be removed in the next release)")
+        _import(ctx, archive_root, paths, import_fields, submitted=submitted,
+                supersedes=supersedes, duplicate_ok=duplicate_ok, as_json=as_json, by=by)
+        return
+    used = [f"--{k.replace('_', '-')}" for k, v in import_fields.items()
+            if v and _IMPORT_DEFAULTS.get(k) != v]
+    if used:
+        raise BadInput(f"{', '.join(used)} only go with `docgen import`; a form file carries "
+                       "its own fields")
+    if not paths:
+        raise BadInput("name the form files to file (documents docgen did not make: "
+                       "`docgen import FILE…`)")
+    if supersedes and len(paths) != 1:
+        raise BadInput("--supersedes replaces one 件: give exactly one file")
+    from docgen.archive import FilingOptions
+    from docgen.pipeline import file_forms
+
+    options = FilingOptions.build(by=by, supersedes=supersedes, submitted=submitted,
+                                  duplicate_ok=duplicate_ok)
+    arc = _open(archive_root)
+    with conversion_progress(ctx, len(paths)) as on_converted:
+        filed = file_forms(arc, paths, options=options, on_converted=on_converted)
+    _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)
+
+
+_IMPORT_DEFAULTS = {"doc_type": "other", "retention": "定期30年", "classification": "公开"}
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILE…")
+@import_options
+@filing_options
+@click.pass_context
+def import_(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json, by,
+            **import_fields):
+    """File documents docgen did not make: a PDF/A as it is, a Word file converted to PDF/A.
+
+    Accepted: .pdf (PDF/A), and .docx, .doc, .wps, .odt, .rtf (converted by LibreOffice in one
+    batch; the original is kept beside the PDF/A). Each file is its own 件 with the metadata
+    given here; a file that cannot be converted is reported and not filed (exit 6).
+
+    \b
+    Example:
+        docgen import 听证会纪要.pdf --kind 听证会纪要 --title 规划处听证会纪要 --date 2011-06-10
+        docgen import 通知.docx --title 关于开展民主评议的通知 --date 2011-04-02 --unit 区建设局规划处
+    """
+    _import(ctx, archive_root, paths, import_fields, submitted=submitted,
+            supersedes=supersedes, duplicate_ok=duplicate_ok, as_json=as_json, by=by)
+
+
+@click.command()
+@click.argument("filing_number", metavar="档号")
+@click.option("--reason", help="Why it is withdrawn (required; kept in the record and the "
+              "audit log).")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@by_option
+@archive_option
+@click.pass_context
+def withdraw(ctx, filing_number, reason, as_json, by, archive_root):
+    """Withdraw (撤回) a filed 件: it is marked withdrawn, nothing is deleted.
+
+    \b
+    Example:
+        docgen withdraw Z109-WS·2011-D30-GHC-0002 --reason 误报
+    """
+    _withdraw(ctx, archive_root, filing_number, reason, by, as_json)
+
+
+# --- shared machinery -------------------------------------------------------------------------
+
+def _withdraw(ctx, archive_root, filing_number, reason, by, as_json):
+    rec = _open(archive_root).withdraw(filing_number, reason=reason or "", by=by)
+    _report(ctx, [rec], as_json)
+
+
+def _import(ctx, archive_root, paths, fields, *, submitted, supersedes, duplicate_ok, as_json,
+            by):
+    from docgen.archive import ImportOptions
+    from docgen.pipeline import import_files
+
+    if not paths:
+        raise BadInput("name the files to import")
+    if supersedes and len(paths) != 1:
+        raise BadInput("--supersedes replaces one 件: give exactly one file")
+    fields = dict(fields)
+    pdf = fields.pop("pdf", None)
+    fields["type"] = fields.pop("doc_type") or "other"
+    missing = [o for o, k in (("--title", "title"), ("--date", "date")) if not fields.get(k)]
+    if missing:
+        raise BadInput(f"import needs {' and '.join(missing)}, e.g. --title 规划处听证会纪要 "
+                       "--date 2011-06-10")
+    options = ImportOptions.build(**fields, by=by, supersedes=supersedes, submitted=submitted,
+                                  duplicate_ok=duplicate_ok)
+    arc = _open(archive_root)
+    with conversion_progress(ctx, len(paths)) as on_converted:
+        filed = import_files(arc, paths, options=options, pdf=pdf, on_converted=on_converted)
+    _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)
+
+
+def _filed_or_raise(ctx, filed, n: int):
+    """The records filed; when some could not be converted, report those filed, then fail."""
+    if filed.failed:
+        _report(ctx, filed.records, False)
+        raise ConversionFailed(f"{len(filed.failed)} of {n} document(s) could not be "
+                               "converted to PDF/A and were not filed",
+                               [f"{p}: {why}" for p, why in filed.failed.items()])
+    return filed.records
+
+
+def _report(ctx, recs, as_json: bool) -> None:
+    if as_json:
+        echo_json([{"filing_number": r.filing_number, "status": r.status, "title": r.title,
+                    "dir": str(r.dir), "files": {k: str(v) for k, v in r.files.items()},
+                    "notices": r.notices} for r in recs])
+    else:
+        for r in recs:
+            click.echo(tsv(r.filing_number, r.status, r.title))
+    for r in recs:
+        for n in r.notices:
+            notice(ctx, f"docgen: {n}")
