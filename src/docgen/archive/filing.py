@@ -61,8 +61,11 @@ class Archive(ArchiveReader):
         self._unindexed: list[Record] | None = None  # inside batch(): records the index awaits
 
     # --- checking ------------------------------------------------------------------------
-    def verify(self, year: int | None = None, *, deep: bool = False):
-        """四性检测: a VerifyReport listing every problem (finishes a killed filing first)."""
+    def verify(self, year: int | None = None, *, deep: bool = False, anchor=None,
+               known: list[dict] | None = None):
+        """四性检测: a VerifyReport listing every problem (finishes a killed filing first).
+
+        With `anchor` (archive.anchor.Anchor), also prove the log still extends that head."""
         from docgen.archive.verify import verify
 
         with contextlib.ExitStack() as stack:
@@ -70,7 +73,7 @@ class Archive(ArchiveReader):
                 recovered = stack.enter_context(self._locked())
             except OSError:  # a read-only copy of an archive: check it as it is
                 recovered = []
-            report = verify(self, year, deep=deep)
+            report = verify(self, year, deep=deep, anchor=anchor, known=known)
             report.recovered = list(recovered)
             return report
 

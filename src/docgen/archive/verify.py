@@ -41,7 +41,7 @@ class VerifyReport:
     bytes: int = 0  # bytes hashed
     year: int | None = None
     recovered: list[str] = field(default_factory=list)
-    audit_head: str | None = None  # hash of the log's last entry: note it to anchor the chain
+    audit_head: str | None = None  # SEQ:HASH of the log's last entry: note it to anchor the chain
 
     @property
     def ok(self) -> bool:
@@ -79,17 +79,27 @@ class _Scan:
         self.tail = joined[-2048:]
 
 
-def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyReport:
-    """Check the archive (or one year of it); returns the report, raises nothing."""
+def verify(archive, year: int | None = None, *, deep: bool = False, anchor=None,
+           known: list[dict] | None = None) -> VerifyReport:
+    """Check the archive (or one year of it); returns the report, raises nothing.
+
+    `anchor`: an archive.anchor.Anchor noted outside the archive (a receipt, a bundle) that the
+    log must still extend; `known`: the entries up to it, as a bundle carries them."""
     report = VerifyReport(year=year)
     add = lambda check, where, what: report.problems.append(  # noqa: E731
         VerifyProblem(check, str(where), what))
     root = archive.root
     expected, filed_in_log, settings_sm3 = _check_audit(archive, add)
     try:
-        report.audit_head = (audit.last_entry(archive.audit_path) or {}).get("hash")
+        last = audit.last_entry(archive.audit_path) or {}
+        report.audit_head = f"{last['seq']}:{last['hash']}" if last else None
     except ArchiveError:
         report.audit_head = None  # the chain check names the damaged line
+    if anchor is not None:
+        from docgen.archive.anchor import check as check_anchor
+
+        for what in check_anchor(archive.audit_entries(), anchor, known):
+            add(SECURITY, f"{audit.AUDIT_NAME} (anchor {anchor.seq}:{anchor.hash[:12]}…)", what)
     _check_settings(root, settings_sm3, add)
     if year is None:
         _check_top_level(root, add)

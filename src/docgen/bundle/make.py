@@ -63,6 +63,7 @@ class BundleReport:
     record_bytes: int = 0  # bytes of the 件 files alone (PDF/A, originals, forms, record.json)
     zip_bytes: int = 0
     sha256: str = ""  # of the zip
+    audit_head: str = ""  # SEQ:HASH of the archive's last audit entry when bundled
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
     def to_json(self) -> dict:
@@ -70,7 +71,8 @@ class BundleReport:
                 "left_out_classified": len(self.left_out), "unverified": self.unverified,
                 "archive_problems": self.archive_problems, "payload_files": self.payload_files,
                 "payload_bytes": self.payload_bytes, "record_bytes": self.record_bytes,
-                "zip_bytes": self.zip_bytes, "sha256": self.sha256, "seconds": self.seconds}
+                "zip_bytes": self.zip_bytes, "sha256": self.sha256,
+                "audit_head": self.audit_head, "seconds": self.seconds}
 
 
 def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions(), *,
@@ -143,7 +145,8 @@ def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions
                      if "pdf" in r.files]
             if parts:
                 merge(parts, bag / MERGED, title=title.replace("归档文件目录", "文件合订本"))
-        (bag / AUDIT).write_bytes(audit_lines(archive, report.records))
+        log, report.audit_head = audit_log(archive)
+        (bag / AUDIT).write_bytes(log)
         (bag / README).write_text(describe(archive, options, report, chosen, when),
                                   encoding="utf-8")
         with stage("bagit"):
@@ -265,17 +268,17 @@ def _scope_words(archive, options: BundleOptions) -> str:
     return f"{year}　{unit}　{kind}"
 
 
-def audit_lines(archive, filing_numbers: list[str]) -> bytes:
-    """The audit entries that name a bundled 件, as the log wrote them (hashes intact)."""
-    wanted = set(filing_numbers)
-    lines = []
-    for entry in archive.audit_entries():
-        named = {entry.get("filing_number"), entry.get("supersedes"),
-                 *(entry.get("records") or {})}
-        if named & wanted:
-            lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True,
-                                    separators=(",", ":")) + "\n")
-    return "".join(lines).encode("utf-8")
+def audit_log(archive) -> tuple[bytes, str]:
+    """The whole audit log up to its last complete entry, as written, and that entry's head
+    (SEQ:HASH). The whole chain, so `bundle verify` can check every link, and the head can
+    anchor the archive (`docgen verify --against BUNDLE.zip`)."""
+    from docgen.archive import anchor
+
+    data = archive.audit_path.read_bytes()
+    data = data[:data.rfind(b"\n") + 1]
+    last = json.loads(data.splitlines()[-1]) if data.strip() else None
+    head = anchor.head_of(last)
+    return data, str(head) if head else ""
 
 
 def bag_info(archive, options, report: BundleReport, when: dt.datetime, bag: Path) -> dict:
@@ -300,6 +303,7 @@ def bag_info(archive, options, report: BundleReport, when: dt.datetime, bag: Pat
         "Docgen-Records-Classified-Left-Out": str(len(report.left_out)),
         "Docgen-Classified-Included": "yes" if options.include_classified else "no",
         "Docgen-Record-Bytes": str(report.record_bytes),
+        "Docgen-Audit-Head": report.audit_head,
         "Docgen-Archive-Verified": (
             f"no: the archive failed 四性检测 with {len(report.archive_problems)} problem(s); "
             "bundled with --allow-unverified" if report.unverified else "yes"),
@@ -342,8 +346,12 @@ def describe(archive, options, report: BundleReport, chosen, when: dt.datetime) 
         "（DA/T 46）及表单（如有）",
         f"  {CATALOGUE_XLSX}、{CATALOGUE_PDF}  归档文件目录（DA/T 22）",
         f"  {MERGED}  全部入包文件按档号顺序合订，每件一个书签（档号 题名）",
-        f"  {AUDIT}  审计日志中涉及入包各件的条目（原样，含 SM3 哈希）",
+        f"  {AUDIT}  档案库审计日志全文（至生成本包时的最后一条，原样，含 SM3 哈希链）",
         f"  {README}  本说明",
+        "",
+        f"审计日志头（第 {report.audit_head.partition(':')[0]} 条）：{report.audit_head}",
+        "请将此值抄录在检查回执上。日后执行 docgen verify --head <此值>（或 docgen verify "
+        f"--against {zip_name}），即可证明档案库的审计日志此后未被改写。",
         "",
         "校验方法（任选其一）：",
         f"  1. docgen bundle verify {zip_name}",

@@ -271,7 +271,7 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
     for name in sorted(TOP_FILES - {MERGED}):
         if not (data / name).is_file():
             add(f"data/{name}: missing")
-    _check_audit(data / AUDIT, metas, add)
+    _check_audit(data / AUDIT, metas, add, info.get("Docgen-Audit-Head"))
     _check_catalogue(data / CATALOGUE_XLSX, metas, add)
     _check_merged(data / MERGED, metas, add)
 
@@ -324,31 +324,89 @@ def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
     return dict(sorted(found.items(), key=lambda kv: numbering.parse(kv[0])))
 
 
-def _check_audit(path: Path, metas: dict, add) -> None:
-    """Each entry's own SM3 hash, and each record.json's digest in its latest entry."""
+def _check_audit(path: Path, metas: dict, add, head: str | None = None) -> None:
+    """The audit log's chain (each entry's own SM3 hash, its link to the one before, its
+    sequence), its last entry against the head in bag-info.txt, and each record.json's digest
+    against its latest entry."""
     from docgen.archive import audit, digests
 
     if not path.is_file():
         return
     latest: dict[str, str] = {}
+    prev, seq, last = audit.GENESIS, 0, None
     for no, line in enumerate(path.read_bytes().splitlines(), 1):
         try:
             entry = json.loads(line)
             ok = entry.get("hash") == audit.entry_hash(entry)
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError):
             add(f"data/{AUDIT}:{no}: not a JSON object")
             continue
+        seq += 1
         if not ok:
             add(f"data/{AUDIT}:{no}: entry {entry.get('seq')} does not match its own SM3 hash "
                 "(edited)")
-        for fn, digest in (entry.get("records") or {}).items():
+        if entry.get("prev") != prev:
+            add(f"data/{AUDIT}:{no}: entry {entry.get('seq')} does not link to the entry "
+                "before it (entries removed, inserted or reordered)")
+        if entry.get("seq") != seq:
+            add(f"data/{AUDIT}:{no}: entry number {entry.get('seq')} where {seq} was expected")
+        prev, last = entry.get("hash"), entry
+        records = entry.get("records")
+        for fn, digest in (records.items() if isinstance(records, dict) else ()):
             latest[fn] = digest
+    if head is not None:
+        found = f"{last.get('seq')}:{last.get('hash')}" if isinstance(last, dict) else "none"
+        if found != head:
+            add(f"data/{AUDIT}: its last entry is {found}, but bag-info.txt records the audit "
+                f"head {head} (the log in the bundle was cut or rewritten)")
     for fn, (raw, _) in metas.items():
         if fn not in latest:
             add(f"{fn}: no audit entry records its record.json")
         elif digests.sm3(raw).hexdigest() != latest[fn]:
             add(f"{fn}: record.json differs from the SM3 digest in its latest audit entry "
                 "(edited after filing)")
+
+
+def read_anchor(path: str | Path, *, limits: VerifyLimits = VerifyLimits()):
+    """The audit head a bundle carries (bag-info.txt Docgen-Audit-Head) and its audit entries,
+    read from the zip without extracting it. BadInput (exit 10) when it carries none."""
+    from docgen.archive import anchor
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file — give the bundle's .zip")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise BadInput(f"{path}: not a readable zip file ({e})") from None
+    with zf:
+        if unsafe_entries(zf.infolist(), path.stat().st_size, limits):
+            raise BadInput(f"{path}: unsafe zip entries — run `docgen bundle verify` on it")
+        names = zf.namelist()
+        info_name = next((n for n in names if n.count("/") <= 1
+                          and n.rsplit("/", 1)[-1] == "bag-info.txt"), None)
+        log_name = next((n for n in names if n.endswith(f"data/{AUDIT}")
+                         and n.count("/") <= 2), None)
+        if info_name is None:
+            raise BadInput(f"{path}: no bag-info.txt — not a docgen bundle")
+        info = zf.read(info_name)[:1 << 20].decode("utf-8", "replace")
+        m = re.search(r"^Docgen-Audit-Head:\s*(\S+)\s*$", info, re.M)
+        if not m:
+            raise BadInput(f"{path}: its bag-info.txt has no Docgen-Audit-Head (a bundle made "
+                           "before docgen recorded it) — use --head SEQ:HASH from a receipt")
+        head = anchor.parse(m[1], f"{path} Docgen-Audit-Head")
+        entries = []
+        if log_name is not None:
+            with zf.open(log_name) as f:
+                raw = f.read(limits.floor_bytes)
+            for line in raw.splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict):
+                    entries.append(entry)
+        return head, entries
 
 
 def _check_catalogue(path: Path, metas: dict, add) -> None:

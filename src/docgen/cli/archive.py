@@ -150,23 +150,46 @@ def status(archive_root, year, unit, today, strict, as_json):
               "checked whole).")
 @click.option("--deep", is_flag=True, help="Also open every PDF and Word file and run the "
               "PDF/A check (slower).")
+@click.option("--head", metavar="SEQ:HASH", help="Prove the audit log still extends this "
+              "head, noted outside the archive (an inspection receipt, a bundle's 说明.txt).")
+@click.option("--against", "bundle", metavar="BUNDLE.zip", type=click.Path(path_type=Path),
+              help="Prove the audit log still extends the head recorded in this bundle.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify(archive_root, year, deep, as_json):
+def verify(archive_root, year, deep, head, bundle, as_json):
     """Run the DA/T 70 四性检测: 真实性, 完整性, 可用性, 安全性; exit 8 listing every problem.
+
+    The last line prints the audit head (SEQ:HASH). Note it outside the archive: a later
+    `verify --head SEQ:HASH` proves the log was not rewritten since (exit 8 naming the
+    entry where it changed, when it was).
 
     \b
     Example:
         docgen verify --archive archive
         docgen verify --year 2011 --json
+        docgen verify --head 42:66c7f0f4d3…
+        docgen verify --against 规划处2011.zip
     """
+    from docgen.archive import anchor as anchors
+
+    if head is not None and bundle is not None:
+        raise BadInput("give --head or --against, not both")
+    anchor, known = None, None
+    if head is not None:
+        anchor = anchors.parse(head)
+    elif bundle is not None:
+        from docgen.bundle.verify import read_anchor
+
+        anchor, known = read_anchor(bundle)
     arc = _open(archive_root)
-    report = arc.verify(year, deep=deep)
+    report = arc.verify(year, deep=deep, anchor=anchor, known=known)
     if as_json:
         echo_json(report.to_json())
     else:
         for check, problems in report.by_check().items():
-            click.echo(f"{check}\t{'pass' if not problems else f'FAIL ({len(problems)})'}")
+            click.echo(tsv(check, "pass" if not problems else f"FAIL ({len(problems)})"))
         click.echo(f"{report.records} 件, {report.files} files, {report.bytes} bytes checked")
-        click.echo(f"audit head {report.audit_head} (note it: a later verify showing the same "
-                   "entry proves the log was not rewritten)")
+        if anchor is not None and report.ok:
+            click.echo(f"the audit log extends the anchor {anchor.seq}:{anchor.hash[:16]}…")
+        click.echo(f"audit head {report.audit_head} (note it outside the archive: "
+                   "`docgen verify --head` with it proves the log was not rewritten since)")
     report.raise_if_failed()
