@@ -160,3 +160,11 @@ def test_generate_huge_form_writes_nothing(tmp_path, docgen):
     code, out, err = docgen("generate", form, "-o", tmp_path / "out")
     assert code == ExitCode.bad_form and "a form is at most 1 MB" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_reference_is_generated_from_the_commands():
+    """docs/commands.md is what the commands' own --help says (regenerate:
+    python scripts/command_reference.py)."""
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "command_reference.py"),
+                        "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

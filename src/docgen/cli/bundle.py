@@ -35,8 +35,10 @@ def bundle(ctx, year, unit, record_type, output, include_classified, allow_unver
     """Bundle filed records for inspection as a BagIt zip (RFC 8493), or verify one.
 
     The zip holds, per 件, its PDF/A, original and record.json in 年度/机构/档号 folders,
-    the 归档文件目录 (.xlsx and .pdf), a 合订本.pdf with a bookmark per 件, the audit
-    entries of those records and a 说明.txt. Classified records are left out (and counted)
+    the 归档文件目录 (.xlsx and .pdf), a 合订本.pdf with a bookmark per 件, the archive's
+    audit log up to its head (SEQ:HASH, also in bag-info) and a 说明.txt. Note the head: a
+    later `docgen verify --against BUNDLE.zip` proves the log was not rewritten since.
+    Classified records are left out (and counted)
     unless --include-classified. An archive that fails `docgen verify` is refused unless
     --allow-unverified. Prints the zip's path.
 
