@@ -168,3 +168,18 @@ def test_the_command_reference_is_generated_from_the_commands():
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "command_reference.py"),
                         "--check"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_generate_never_overwrites_a_document_unless_forced(docgen, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    edited = out / "plan.docx"
+    edited.write_bytes(b"a clerk's hand-edited document")
+    code, stdout, err = docgen("generate", EXAMPLES / "plan.yaml", EXAMPLES / "summary.yaml",
+                               "-o", out)
+    assert code == 10 and f"{edited} already exists" in err and "--force" in err
+    assert edited.read_bytes() == b"a clerk's hand-edited document"
+    assert sorted(p.name for p in out.iterdir()) == ["plan.docx"]  # nothing written
+    code, stdout, err = docgen("generate", EXAMPLES / "plan.yaml", "-o", out, "--force")
+    assert code == 0, err
+    assert edited.read_bytes().startswith(b"PK")

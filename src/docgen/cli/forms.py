@@ -126,11 +126,14 @@ def template_check(path, form_type):
 @click.option("--template", type=click.Path(path_type=Path),
               help="A .docx template to use instead of the bundled one for the form's type.")
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF/A (LibreOffice).")
+@click.option("--force", is_flag=True, help="Overwrite documents already in the output folder "
+              "(refused by default: a clerk may have edited them in Word).")
 @click.pass_context
-def generate(ctx, forms, out_dir, template, pdf):
+def generate(ctx, forms, out_dir, template, pdf, force):
     """Render form files into official Word documents (GB/T 9704), named FORM-STEM.docx.
 
-    All forms are checked first; when any is invalid, nothing is written.
+    All forms are checked first; when any is invalid, nothing is written. An existing
+    document of the same name is not overwritten (exit 10) unless --force.
 
     \b
     Example:
@@ -139,7 +142,7 @@ def generate(ctx, forms, out_dir, template, pdf):
     from docgen.pipeline import generate_documents
 
     with conversion_progress(ctx, len(forms) if pdf else 0) as on_converted:
-        result = generate_documents(forms, out_dir, template=template, pdf=pdf,
+        result = generate_documents(forms, out_dir, template=template, pdf=pdf, force=force,
                                     on_converted=on_converted)
     for path in result.written:
         click.echo(path)
