@@ -357,6 +357,7 @@ def build(kind: str, body, out: Path) -> Path:
     doc.core_properties.title = ""
     doc.core_properties.author = "docgen"
     doc.core_properties.comments = f"docgen {kind} template, GB/T 9704-2012"
+    doc.core_properties.category = f"docgen:{kind}"  # the form type it is for
     setup_page(doc)
     styles(doc)
     # python-docx's default document starts with no paragraphs; remove stray empties if any

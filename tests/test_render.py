@@ -235,3 +235,30 @@ def test_imprint_without_copy_to_keeps_both_rules(tmp_path):
     assert not any(p.text.startswith("抄送") for p in doc.paragraphs)
     borders = last.style.element.pPr.find(qn("w:pBdr"))
     assert borders.find(qn("w:top")) is not None and borders.find(qn("w:bottom")) is not None
+
+
+def test_a_template_says_its_form_type_in_its_category_property(tmp_path, docgen):
+    """myplan.docx or 工作方案模板.docx need no --type: the category property (docgen:TYPE)
+    or the Chinese name says which form it is for."""
+    tpl = make_template(tmp_path / "我的模板.docx", "{{ title }}", "{{ date_cn }}")
+    code, out, err = docgen("template", "check", tpl)
+    assert code == 10 and "--type" in err  # nothing says what it is for
+    doc = Document(tpl)
+    doc.core_properties.category = "docgen:承诺书"
+    doc.save(tpl)
+    code, out, err = docgen("template", "check", tpl)
+    assert code == 0 and "ok (commitment)" in out, err
+    named = make_template(tmp_path / "工作方案模板.docx", "{{ title }}")
+    code, out, err = docgen("template", "check", named)
+    assert code == 0 and "ok (plan)" in out, err
+    code, out, err = docgen("generate", EXAMPLES / "plan.yaml", "-o", tmp_path / "o",
+                            "--template", tpl)
+    assert code == 10 and "is a commitment template" in err
+
+
+def test_template_vars_lists_every_name_a_template_may_use(docgen):
+    code, out, err = docgen("template", "vars", "承诺书")
+    assert code == 0, err
+    names = {line.split()[0] for line in out.splitlines()}
+    assert {"title", "title_lines", "date_cn", "cn", "items", "items[].deadline_cn",
+            "print_date_cn", "heads", "issuer"} <= names

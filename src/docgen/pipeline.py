@@ -64,6 +64,13 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
         if len(types) > 1:
             raise BadInput(f"--template {template} given for forms of {len(types)} types "
                            f"({', '.join(sorted(types))}) — generate one type at a time")
+        from docgen.render import template_type
+
+        declared = template_type(Path(template))
+        if declared is not None and declared not in types:
+            raise BadInput(f"--template {template} is a {declared} template (its category "
+                           f"property or name says so), but the forms are {types.pop()} — "
+                           "choose the template for that form type")
     if not force:
         existing = [p for dst in targets for p in (dst, dst.with_suffix(".pdf") if pdf else None)
                     if p is not None and p.exists()]

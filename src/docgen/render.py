@@ -27,8 +27,24 @@ SECTION_TITLES = {
     "summary": [("fulfilments", "承诺践诺情况"), ("achievements", "主要做法和成效"),
                 ("problems", "存在的问题"), ("next_steps", "下一步打算")],
 }
-# names a template may use besides the form's own fields
-DERIVED = {"date_cn", "print_date_cn", "heads", "cn", "kind", "year", "loop", "title_lines"}
+# names a template may use besides the form's own fields (`docgen template vars TYPE`)
+DERIVED_HELP = {
+    "title": "标题: the form's title, or 单位 + 年度 + 民主评议 + 文种",
+    "title_lines": "the title broken into lines for the 2号 title (梯形/菱形), a list",
+    "date_cn": "成文日期 as GB/T 9704 prints it: 2011年4月20日",
+    "print_date_cn": "印发日期 the same way (default: 成文日期)",
+    "signature": "署名 (default: issuer)",
+    "printed_by": "印发机关 (default: issuer)",
+    "kind": "文种 in Chinese, e.g. 承诺书",
+    "year": "年度: the year of 成文日期",
+    "heads": "section headings numbered 一、二、… for the sections present, by field name",
+    "cn": "cn(n): a Chinese numeral for heading numbers, cn(12) → 十二",
+    "loop": "Jinja's loop variable inside {% for %}: loop.index, loop.first …",
+    "items[].deadline_cn": "(commitment) each item's 完成时限 as 2011年6月30日",
+}
+DERIVED = {name for name in DERIVED_HELP if "[" not in name} - {"title", "signature",
+                                                                 "printed_by"}
+TYPE_PROPERTY = "docgen:"  # a template's core property `category`, e.g. docgen:plan
 NO_BREAK_AFTER = "《（“‘〔［【"
 NO_BREAK_BEFORE = "》）”’〕］】，。、；：？！"
 TITLE_LINE_UNITS = 19  # 2号 characters a title line holds in the 156 mm type area, with room
@@ -79,6 +95,44 @@ def title_lines(title: str, capacity: float = TITLE_LINE_UNITS) -> list[str]:
         lines.append(rest[:best])
         rest = rest[best:]
     return lines + [rest]
+
+
+def template_type(template: Path) -> str | None:
+    """The form type a template declares (core property category "docgen:TYPE"), else the one
+    its file name names (plan.docx, 工作方案模板.docx), else None."""
+    from docgen.vocab import FORM_TYPES, form_type_code
+
+    try:
+        import docx
+
+        category = (docx.Document(str(template)).core_properties.category or "").strip()
+    except Exception:  # noqa: BLE001 - an unreadable template is reported when it is opened
+        category = ""
+    if category.startswith(TYPE_PROPERTY):
+        code = form_type_code(category[len(TYPE_PROPERTY):])
+        if code:
+            return code
+    stem = Path(template).stem
+    if form_type_code(stem):
+        return form_type_code(stem)
+    named = [code for code, kind in FORM_TYPES.items() if kind in stem or code in stem.lower()]
+    return named[0] if len(named) == 1 else None
+
+
+def template_vars(form_type: str) -> list[tuple[str, str]]:
+    """(name, what it is) of every variable a template of this type may use."""
+    model = FORM_MODELS[form_type]
+    out = [(name, f.description or "") for name, f in model.model_fields.items()]
+    out = [(n, d or f"form type: {form_type}") for n, d in out]
+    fields = {name for name, _ in out}
+    for name, what in DERIVED_HELP.items():
+        if name.startswith("items[]") and "items" not in fields:
+            continue
+        if name in fields:
+            out = [(n, f"{d} — in a template: {what}" if n == name else d) for n, d in out]
+        else:
+            out.append((name, what))
+    return out
 
 
 def default_template(form_type: str) -> Path:

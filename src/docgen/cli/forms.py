@@ -93,7 +93,8 @@ def template():
 @template.command("check")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--type", "form_type", type=TYPES,
-              help="The form type it is for (default: guessed from the file name).")
+              help="The form type it is for (default: the template's own category property "
+                   "docgen:TYPE, else its file name).")
 def template_check(path, form_type):
     """Report broken tags (with their paragraph) and variables the form type does not define.
 
@@ -101,13 +102,16 @@ def template_check(path, form_type):
     Example:
         docgen template check templates/plan.docx
     """
-    from docgen.render import check_template
+    from docgen.render import check_template, template_type
 
     if form_type is None:
-        if path.stem not in FORM_TYPES:
-            raise BadInput(f"{path}: cannot tell the form type from the name — add "
+        if not path.is_file():
+            raise BadInput(f"{path}: no such template — check the path")
+        form_type = template_type(path)
+        if form_type is None:
+            raise BadInput(f"{path}: the template does not say which form it is for (core "
+                           "property category docgen:TYPE) and its name does not tell — add "
                            f"--type {'|'.join(FORM_TYPES)}")
-        form_type = path.stem
     report = check_template(path, form_type)
     for name in report.unused:
         click.echo(f"{path}: note: the {form_type} form's field {name!r} is not shown")
@@ -117,6 +121,27 @@ def template_check(path, form_type):
     if problems:
         raise TemplateError(f"{path}: {len(problems)} problem(s) in the template", problems)
     click.echo(f"{path}: ok ({form_type})")
+
+
+@template.command("vars")
+@click.argument("form_type", metavar="TYPE", type=TYPES)
+def template_vars(form_type):
+    """List every variable a template of TYPE may use, with what it holds.
+
+    A template is any .docx with {{ name }} tags; it renders in a sandbox and sees these
+    names only. Set its core property category to docgen:TYPE (Word: File > Info >
+    Properties) and docgen knows which form it is for, whatever the file is called.
+
+    \b
+    Example:
+        docgen template vars commitment
+    """
+    from docgen.render import template_vars as names
+
+    rows = names(form_type)
+    width = max(len(n) for n, _ in rows)
+    for name, what in rows:
+        click.echo(f"{name.ljust(width)}  {what}")
 
 
 @click.command()
