@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
-from docgen import pdfa
+from docgen.convert import pdfa
 from docgen.convert import ConvertOptions, convert
 from docgen.errors import BadInput, ConverterMissing, ExitCode
 from tests.conftest import CORPUS, EXAMPLES, tree

@@ -5,7 +5,8 @@ Both are all-or-nothing on bad input: every form is checked before anything is w
 
 from __future__ import annotations
 
-import tempfile
+import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,6 +14,7 @@ from typing import Callable
 from docgen.errors import BadInput, FormError
 from docgen.forms import check_forms
 from docgen.models import Form
+from docgen.vocab import WORD_SUFFIXES
 
 OnConverted = Callable[[Path, "Path | None", "str | None"], None]
 
@@ -91,7 +93,7 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
         arc.record(supersedes)
     options = _require_converter(convert_options)
     filed = Filed()
-    with tempfile.TemporaryDirectory(prefix="docgen-file-") as tmp:
+    with _scratch("file") as tmp:
         work = Generated(forms=forms)
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
@@ -104,9 +106,6 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
                 filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
                                                    supersedes=supersedes, submitted=submitted))
     return filed
-
-
-WORD_SUFFIXES = (".docx", ".doc", ".odt", ".wps", ".rtf")
 
 
 def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_options=None,
@@ -122,7 +121,7 @@ def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_o
                   {f"file {i + 1}": p for i, p in enumerate(paths)})
     word = [p for p in paths if pdf is None and p.suffix.lower() in WORD_SUFFIXES]
     filed = Filed()
-    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+    with _scratch("import") as tmp:
         converted: dict[Path, Path] = {}
         if word:
             work = Generated(docx=word)
@@ -143,12 +142,23 @@ def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_o
 
 def _require_converter(options):
     """LibreOffice missing: stop before anything is written."""
-    from docgen._soffice import require
-    from docgen.convert import ConvertOptions
+    from docgen.convert import ConvertOptions, require_libreoffice
 
     options = options or ConvertOptions()
-    require(options)
+    require_libreoffice(options)
     return options
+
+
+@contextmanager
+def _scratch(kind: str):
+    """A private temporary folder, removed after; a killed run's is removed by the next run."""
+    from docgen import _run
+
+    path = _run.scratch_dir(kind)
+    try:
+        yield str(path)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:
