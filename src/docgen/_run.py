@@ -185,19 +185,16 @@ def alive(pid: int) -> bool:
 
 
 def sweep(parent: str | os.PathLike | None = None) -> list[Path]:
-    """Remove the scratch folders (and LibreOffice pipe sockets) of docgen processes that are gone.
-
-    Only this user's, only names `scratch_dir` makes; returns what was removed.
-    """
+    """Remove the scratch folders of docgen processes that are gone (in the temporary folder
+    by default); only this user's, only names `scratch_dir` makes. Returns what was removed."""
     folder = Path(parent) if parent is not None else Path(tempfile.gettempdir())
     removed = []
-    pipe = re.compile(rf"^OSL_PIPE_{os.getuid()}_docgen-(\d+)-") if parent is None else None
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        m = _SCRATCH.match(entry.name) or (pipe.match(entry.name) if pipe else None)
+        m = _SCRATCH.match(entry.name)
         if not m or int(m.group(1)) == os.getpid() or alive(int(m.group(1))):
             continue
         try:
