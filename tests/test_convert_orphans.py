@@ -134,6 +134,9 @@ def test_sigkilled_docgen_leaves_no_libreoffice_and_the_next_run_cleans_up(input
     assert done.returncode == 0, done.stderr
     assert [p for p in scratch.iterdir() if p in left] == []
     assert not list(out.glob(".docgen-convert-*")), "the next run in out0 removes its stage"
+    from docgen.convert._soffice import ipc_socket
+
     uid = os.getuid()
     assert not [n for n in os.listdir("/tmp") if any(
         n.startswith(f"OSL_PIPE_{uid}_docgen-{p.name.split('-')[2]}-") for p in left)]
+    assert not [ipc_socket(p) for p in left if ipc_socket(p).exists()]

@@ -73,17 +73,18 @@ def test_group_kill_ends_every_member(tmp_path):
     assert wait_until(lambda: gone(grandchild))
 
 
-@pytest.mark.parametrize("how", ["run", "spawn"])
+@pytest.mark.parametrize("how", ["run", "run-forks", "spawn"])
 def test_programs_die_when_docgen_is_killed(tmp_path, how):
     """A stand-in for docgen starts a program that forks (as oosplash forks soffice.bin),
-    then is SIGKILLed: nothing it started survives it."""
+    then is SIGKILLed: the program dies with it, and what it forked too when docgen said it
+    would fork (run(forks=True), Group.spawn)."""
     marker, ready = tmp_path / "grandchild.pid", tmp_path / "child.pid"
     script = textwrap.dedent(f"""
         import sys, time
         from docgen import _run
         argv = ["sh", "-c", "echo $$ > {ready}; sleep 300 & echo $! > {marker}; sleep 300"]
-        if "{how}" == "run":
-            _run.run(argv, timeout=600)
+        if "{how}".startswith("run"):
+            _run.run(argv, timeout=600, forks="{how}" == "run-forks")
         else:
             group = _run.Group()
             group.spawn(argv)
@@ -91,14 +92,21 @@ def test_programs_die_when_docgen_is_killed(tmp_path, how):
     """)
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT,
                               env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    child = grandchild = 0
     try:
         child, grandchild = read_pid(ready), read_pid(marker)
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-        assert wait_until(lambda: gone(child) and gone(grandchild)), (child, grandchild)
+        if how == "run":
+            assert wait_until(lambda: gone(child)), child
+        else:
+            assert wait_until(lambda: gone(child) and gone(grandchild)), (child, grandchild)
     finally:
         parent.kill()
         parent.wait()
+        for pid in (child, grandchild):
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_sweep_removes_only_scratch_of_dead_processes(tmp_path):

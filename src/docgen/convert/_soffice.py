@@ -11,6 +11,7 @@ in one process group through docgen._run, so they die with docgen, however docge
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -88,7 +89,7 @@ def _checked(soffice: str) -> LibreOffice:
 def version(soffice: str) -> str:
     """'LibreOffice 7.4.7.2 40(Build:2)', from `soffice --version`; '' when it says nothing."""
     try:
-        out = _run.run([soffice, "--version"], timeout=60, env=_environment())
+        out = _run.run([soffice, "--version"], timeout=60, env=_environment(), forks=True)
     except subprocess.TimeoutExpired:
         raise ConverterMissing(f"{soffice} --version did not answer within 60 s — "
                                "is LibreOffice installed correctly?") from None
@@ -128,7 +129,8 @@ def _environment() -> dict[str, str]:
 
 def sweep() -> None:
     """Remove the profiles and pipe sockets left by docgen runs that were killed."""
-    _run.sweep()
+    for profile in _run.sweep():
+        ipc_socket(profile).unlink(missing_ok=True)
     pipe = re.compile(rf"^OSL_PIPE_{os.getuid()}_docgen-(\d+)-")
     try:
         names = os.listdir(PIPES)
@@ -141,6 +143,14 @@ def sweep() -> None:
                 (PIPES / name).unlink()
             except OSError:
                 pass
+
+
+def ipc_socket(profile: Path) -> Path:
+    """The socket soffice makes for a profile (one LibreOffice per profile): SingleOfficeIPC_
+    and the MD5 of the profile's URL in UTF-16, in hex without leading zeros, as 7.4 writes it.
+    Left behind whenever soffice is killed, which is how docgen stops it."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
+    return PIPES / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
 
 
 class Office:
@@ -250,6 +260,7 @@ class Office:
         self._group = self._office = self._worker = None
         if self._profile:
             shutil.rmtree(self._profile, ignore_errors=True)
+            ipc_socket(self._profile).unlink(missing_ok=True)
             self._profile = None
         if self._pipe:  # soffice was killed, so it left its socket
             (PIPES / f"OSL_PIPE_{os.getuid()}_{self._pipe}").unlink(missing_ok=True)
