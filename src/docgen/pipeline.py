@@ -154,6 +154,7 @@ def _scratch(kind: str):
     """A private temporary folder, removed after; a killed run's is removed by the next run."""
     from docgen import _run
 
+    _run.sweep()
     path = _run.scratch_dir(kind)
     try:
         yield str(path)
