@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from docgen import _soffice, pdfa  # noqa: E402
-from docgen.convert import ConvertOptions, convert  # noqa: E402
+from docgen.convert import ConvertOptions, convert, pdfa, require_libreoffice  # noqa: E402
 from docgen.forms import load_form  # noqa: E402
 from docgen.render import render_form  # noqa: E402
+from docgen.resources import data  # noqa: E402
 
 EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
@@ -35,7 +35,7 @@ def make_documents(n: int, out: Path) -> list[Path]:
 
 
 def one_process_per_file(docs: list[Path], out: Path, soffice: str, profile: Path) -> float:
-    env = {**os.environ, "FONTCONFIG_FILE": str(_soffice.FONTCONFIG_FILE)}
+    env = {**os.environ, "FONTCONFIG_FILE": str(data("fontconfig", "fonts.conf"))}
     args = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
             "--convert-to", EXPORT, "--outdir", str(out)]
     subprocess.run(args + [str(docs[0])], env=env, capture_output=True, check=True)  # warm profile
@@ -51,7 +51,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=ConvertOptions().workers,
                     help="docgen's LibreOffice processes (default: %(default)s)")
     a = ap.parse_args()
-    soffice = _soffice.find()
+    office = require_libreoffice()
+    soffice = office.soffice
     with tempfile.TemporaryDirectory(prefix="bench-convert-") as tmp:
         tmp = Path(tmp)
         for d in ("docx", "baseline", "docgen", "profile"):
@@ -65,7 +66,7 @@ def main() -> None:
         checked = sum(not pdfa.check(p) for p in result.converted.values())
         pages = sum(int(subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True)
                         .stdout.split("Pages:")[1].split()[0]) for p in result.converted.values())
-    print(f"{_soffice.version()}; {os.cpu_count()} CPUs; {a.n} documents, {pages} pages")
+    print(f"{office.version}; {os.cpu_count()} CPUs; {a.n} documents, {pages} pages")
     print(f"one soffice --convert-to per file: {base:7.2f} s  {base / a.n:.3f} s/doc"
           f"  ({base_ok}/{a.n} PDFs)")
     print(f"docgen batch ({a.workers} worker(s)):       {ours:7.2f} s  {ours / a.n:.3f} s/doc"

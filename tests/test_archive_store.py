@@ -85,7 +85,7 @@ def test_numbers_count_per_year_retention_and_unit(arc, sources):
 
 
 def test_stamp_is_red_six_cells_top_centre_with_embedded_fonts(arc, sources):
-    from docgen import pdfa
+    from docgen.convert import pdfa
 
     rec = file_plan(arc, sources)
     pdf = rec.files["pdf"]
@@ -109,10 +109,10 @@ def test_stamp_is_red_six_cells_top_centre_with_embedded_fonts(arc, sources):
 
 
 def test_stamp_keeps_pdfa_identification_in_xmp(arc, sources):
-    from docgen.archive.stamp import pdfa_part
+    from docgen.convert import pdfa
 
     rec = file_plan(arc, sources)
-    assert pdfa_part(rec.files["pdf"]) == "2B"
+    assert str(pdfa.identification(rec.files["pdf"])) == "2B"
 
 
 def test_supersede_keeps_both_and_links_them(arc, sources):
@@ -309,7 +309,7 @@ def _text_in(pdf, x_mm, w_mm):
 
 
 def test_imported_pdf_stamp_finds_blank_space_in_the_top_band(arc, sources, tmp_path):
-    from docgen import pdfa
+    from docgen.convert import pdfa
 
     busy = _with_box(sources / "plan.pdf", tmp_path / "busy.pdf", [(70, 2, 70, 30)])
     rec = file_other(arc, sources, pdf=busy)

@@ -14,6 +14,7 @@ import math
 import os
 import re
 import signal
+import shutil
 import subprocess
 import zipfile
 from collections import Counter
@@ -26,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
-from docgen import pdfa
+from docgen.convert import pdfa
 from docgen.convert import ConvertOptions, convert
 from docgen.errors import BadInput, ConverterMissing, ExitCode
 from tests.conftest import CORPUS, EXAMPLES, tree
@@ -543,3 +544,67 @@ def test_interrupted_batch_stops_libreoffice_and_leaves_only_finished_pdfs(five_
     left = list(tmp_path.iterdir())
     assert left and all(p.suffix == ".pdf" and ".part" not in p.name for p in left)
     assert all(pdfa.check(p) == [] for p in left)
+
+
+# ---------------------------------------------------------------- every Word format, modes
+
+@contextlib.contextmanager
+def umask(mask: int):
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_refused_formats_say_why_and_what_to_do(tmp_path):
+    from docgen.vocab import REFUSED_SUFFIXES
+
+    macro = tmp_path / "方案.docm"
+    make_docx(macro, corpus_paragraphs(70, 1))
+    result = convert([macro], tmp_path / "out")
+    assert result.converted == {}
+    assert result.failed[macro] == f"not converted: .docm is {REFUSED_SUFFIXES['.docm']}"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("mask", [0o077, 0o000])
+def test_generated_docx_is_0644_whatever_the_umask(examples, tmp_path, mask):
+    with umask(mask):
+        code, out, err = cli("generate", examples / "plan.yaml", "-o", tmp_path / "out")
+    assert code == 0, err
+    assert (tmp_path / "out" / "plan.docx").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.slow
+def test_every_word_format_converts_to_pdfa(tmp_path):
+    """.docx, .doc, .wps (WPS Office's name for Word 97), .odt and .rtf, each made from one
+    docgen .docx by LibreOffice itself; under umask 077 the PDFs are still 0644."""
+    from docgen import _run
+    from docgen.forms import load_form
+    from docgen.render import render_form
+    from docgen.vocab import WORD_SUFFIXES
+
+    src = tmp_path / "src"
+    src.mkdir()
+    docx = render_form(load_form(EXAMPLES / "plan.yaml"), src / "plan.docx")
+    inputs = {".docx": docx}
+    for suffix, target in ((".doc", "doc:MS Word 97"), (".odt", "odt"), (".rtf", "rtf")):
+        made = _run.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                         "--headless", "--norestore", "--convert-to", target,
+                         "--outdir", tmp_path / "made", docx], timeout=300)
+        assert made.returncode == 0, made.stderr
+        inputs[suffix] = src / f"plan-{suffix[1:]}{suffix}"
+        shutil.copyfile(tmp_path / "made" / f"plan{suffix}", inputs[suffix])
+    inputs[".wps"] = src / "plan-wps.wps"
+    shutil.copyfile(inputs[".doc"], inputs[".wps"])
+    assert sorted(inputs) == sorted(WORD_SUFFIXES)
+    with umask(0o077):
+        code, out, err = cli("convert", *inputs.values(), "-o", tmp_path / "pdf")
+    assert code == 0, err
+    title = load_form(EXAMPLES / "plan.yaml").display_title
+    for suffix, path in inputs.items():
+        pdf = tmp_path / "pdf" / f"{path.stem}.pdf"
+        assert pdfa.check(pdf) == [], suffix
+        assert squeeze(title) in squeeze(pdf_text(pdf)), suffix
+        assert pdf.stat().st_mode & 0o777 == 0o644, suffix

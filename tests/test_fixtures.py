@@ -8,7 +8,7 @@ from tests.conftest import FIXTURES
 
 
 def test_committed_fixtures_pass_the_pdfa_check():
-    from docgen import pdfa
+    from docgen.convert import pdfa
 
     pdfs = [FIXTURES / "plan.pdf", *sorted((FIXTURES / "examples").glob("*.pdf"))]
     assert len(pdfs) == 4
@@ -20,7 +20,7 @@ def test_committed_fixtures_pass_the_pdfa_check():
 def test_fixture_is_remade_by_docgen_and_validates(tmp_path):
     import pypdf
 
-    from docgen import pdfa
+    from docgen.convert import pdfa
     from tests.fixtures.make_fixtures import make
 
     _, pdf = make(tmp_path)
@@ -32,7 +32,7 @@ def test_fixture_is_remade_by_docgen_and_validates(tmp_path):
 
 @pytest.mark.slow
 def test_example_fixtures_are_remade_by_docgen_and_validate(tmp_path):
-    from docgen import pdfa
+    from docgen.convert import pdfa
     from tests.fixtures.make_fixtures import make_examples
 
     made = make_examples(tmp_path)

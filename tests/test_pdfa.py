@@ -7,7 +7,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from docgen import pdfa
+from docgen.convert import pdfa
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TITLE, AUTHOR = "区建设局规划处民主评议工作实施方案", "区建设局规划处"

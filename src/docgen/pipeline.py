@@ -5,7 +5,8 @@ Both are all-or-nothing on bad input: every form is checked before anything is w
 
 from __future__ import annotations
 
-import tempfile
+import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -112,7 +113,7 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
         arc.record(options.supersedes)
     convert_options = _require_converter(convert_options)
     filed = Filed()
-    with tempfile.TemporaryDirectory(prefix="docgen-file-") as tmp:
+    with _scratch("file") as tmp:
         work = Generated(forms=forms)
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
@@ -142,7 +143,7 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
         check_suffixes(paths)
     word = [p for p in paths if pdf is None and p.suffix.lower() in WORD_SUFFIXES]
     filed = Filed()
-    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+    with _scratch("import") as tmp:
         converted: dict[Path, Path] = {}
         if word:
             work = Generated(docx=word)
@@ -163,12 +164,24 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
 
 def _require_converter(options):
     """LibreOffice missing: stop before anything is written."""
-    from docgen._soffice import require
-    from docgen.convert import ConvertOptions
+    from docgen.convert import ConvertOptions, require_libreoffice
 
     options = options or ConvertOptions()
-    require(options)
+    require_libreoffice(options)
     return options
+
+
+@contextmanager
+def _scratch(kind: str):
+    """A private temporary folder, removed after; a killed run's is removed by the next run."""
+    from docgen import _run
+
+    _run.sweep()
+    path = _run.scratch_dir(kind)
+    try:
+        yield str(path)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:

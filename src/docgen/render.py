@@ -198,6 +198,7 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
     os.close(fd)
     try:
         tpl.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp made it 0600; a document is read by others
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):

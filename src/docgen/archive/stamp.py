@@ -18,6 +18,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen import _run
+from docgen.convert import pdfa
 from docgen.errors import ArchiveError
 
 MM = 72 / 25.4
@@ -57,8 +59,8 @@ def font_path() -> str:
         if Path(p).is_file():
             return p
     try:
-        out = subprocess.run(["fc-list", ":lang=zh:fontformat=TrueType", "file"],
-                             capture_output=True, text=True, timeout=20).stdout
+        out = _run.run(["fc-list", ":lang=zh:fontformat=TrueType", "file"],
+                       timeout=20).stdout.decode(errors="replace")
     except (OSError, subprocess.SubprocessError):
         out = ""
     for line in sorted(out.splitlines()):
@@ -112,17 +114,6 @@ def overlay(width: float, height: float, cells: StampCells,
     return buf.getvalue()
 
 
-def page_count(pdf: Path) -> int:
-    import pikepdf
-
-    try:
-        with pikepdf.open(pdf) as doc:
-            return len(doc.pages)
-    except pikepdf.PdfError as e:
-        raise ArchiveError(f"{pdf}: cannot open the PDF ({e}) — "
-                           "convert the document again; the file is damaged") from None
-
-
 def blank_spot(pdf: Path, width: float, height: float) -> tuple[float, float] | None:
     """Where the stamp fits on blank paper in page 1's top band: centre, else right, else left.
 
@@ -135,9 +126,9 @@ def blank_spot(pdf: Path, width: float, height: float) -> tuple[float, float] | 
     scale = dpi / 72
     band_h = int(40 * MM * scale)
     try:
-        out = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-gray",
-                              "-x", "0", "-y", "0", "-W", str(int(width * scale)), "-H",
-                              str(band_h), str(pdf)], capture_output=True, timeout=60).stdout
+        out = _run.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-gray",
+                        "-x", "0", "-y", "0", "-W", str(int(width * scale)), "-H",
+                        str(band_h), str(pdf)], timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return default
     pixels = _pgm(out)
@@ -186,7 +177,10 @@ def stamp(src: Path, dst: Path, cells_for_pages, *,
         if len(doc.pages) == 0:
             raise ArchiveError(f"{src}: the PDF has no pages — convert the document again")
         pages = len(doc.pages)
-        pdfa = _pdfa_of(doc)
+        try:
+            found = pdfa.identification(doc)
+        except ValueError:  # XMP that does not parse identifies nothing
+            found = None
         first = doc.pages[0]
         box = first.mediabox
         width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
@@ -200,28 +194,4 @@ def stamp(src: Path, dst: Path, cells_for_pages, *,
         # keep the file's own structure: no object streams added, XMP left as it is
         doc.save(dst, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                  compress_streams=True, fix_metadata_version=False)
-    return pages, pdfa, blank
-
-
-PDFA_MARKERS = (b"pdfaid:part", b"http://www.aiim.org/pdfa/ns/id/")
-
-
-def pdfa_part(pdf: Path) -> str | None:
-    """The PDF/A part and conformance from the XMP (e.g. '2B'), or None when it is not PDF/A."""
-    import pikepdf
-
-    try:
-        with pikepdf.open(pdf) as doc:
-            return _pdfa_of(doc)
-    except pikepdf.PdfError:
-        return None
-
-
-def _pdfa_of(doc) -> str | None:
-    try:
-        meta = doc.open_metadata()
-        part = meta.get("pdfaid:part")
-        conf = meta.get("pdfaid:conformance") or ""
-    except Exception:  # noqa: BLE001 - XMP that does not parse identifies nothing
-        return None
-    return f"{part}{conf.upper()}" if part else None
+    return pages, (str(found) if found else None), blank

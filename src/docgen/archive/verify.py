@@ -373,10 +373,8 @@ def _deep_pdf(path: Path, where: str, add) -> None:
     except pikepdf.PdfError as e:
         add(USABILITY, where, f"does not open as a PDF ({e})")
         return
-    try:
-        from docgen import pdfa
-    except ImportError:
-        return
+    from docgen.convert import pdfa
+
     try:
         problems = pdfa.check(path)
     except Exception as e:  # noqa: BLE001 - another module's checker: report, do not crash

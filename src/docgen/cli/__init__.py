@@ -7,6 +7,7 @@ Each command lives in a module of this package and is imported only when it runs
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
@@ -52,7 +53,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and details on errors.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show tracebacks on errors, and every external program run (stderr).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or notices on stderr.")
 @click.version_option(__version__, prog_name="docgen")
 @click.pass_context
@@ -67,6 +69,29 @@ def cli(ctx, verbose, quiet):
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     ctx.obj["quiet"] = quiet
+    _log_to_stderr(verbose)
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a message comes (click's test runner swaps it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _):
+        pass
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """--verbose: the "docgen" logger (each external command run, docgen._run) on stderr."""
+    logger = logging.getLogger("docgen")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("docgen: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,8 @@ from docgen.errors import ConversionFailed
               help="LibreOffice processes to run at once (default: 2, or 1 on one core).")
 @click.pass_context
 def convert(ctx, files, out_dir, timeout, workers):
-    """Convert Word files to PDF/A-2b (fonts embedded, title and author kept), named STEM.pdf.
+    """Convert Word files (.docx, .doc, .wps, .odt, .rtf) to PDF/A-2b, named STEM.pdf, fonts
+    embedded, title and author kept.
 
     Each PDF is checked before it gets its final name; the files that could not be
     converted are listed on stderr with LibreOffice's reason, and the exit code is 6.

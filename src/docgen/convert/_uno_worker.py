@@ -2,10 +2,11 @@
 
 Run by the Python that has LibreOffice's `uno` module (Debian: /usr/bin/python3 with
 python3-uno), not by docgen's own interpreter; so this file imports only the standard library
-and uno. docgen._soffice starts it next to a `soffice --accept=pipe,...` and owns both processes.
+and uno; it cannot import docgen, so docgen sends it what it needs (the import filter) with each
+job. docgen.convert._soffice starts it next to a `soffice --accept=pipe,...` and owns both.
 
 Protocol, one JSON object per line:
-    -> {"in": "/abs/input.docx", "out": "/abs/output.pdf"}
+    -> {"in": "/abs/input.docx", "out": "/abs/output.pdf", "filter": "MS Word 2007 XML"}
     <- {"ok": true} | {"ok": false, "error": "LibreOffice's words", "crashed": bool}
 The first line written is {"ready": true, "version": "..."} once connected, or
 {"ready": false, "error": "..."} if LibreOffice never answered.
@@ -19,12 +20,6 @@ import uno
 import unohelper
 from com.sun.star.beans import PropertyValue
 from com.sun.star.task import XInteractionHandler
-
-# Import filters by file extension; a .docx that is really something else must fail, not be
-# imported as plain text (LibreOffice's type detection falls back to text for junk).
-FILTERS = {".docx": "MS Word 2007 XML", ".docm": "MS Word 2007 XML", ".doc": "MS Word 97",
-           ".odt": "writer8", ".rtf": "Rich Text Format"}
-
 
 class Refuse(unohelper.Base, XInteractionHandler):
     """Answer every question LibreOffice asks while loading (a password, a repair) with no,
@@ -116,15 +111,15 @@ def _alive(desktop):
         return False
 
 
-def convert(desktop, src, dst):
+def convert(desktop, src, dst, filter_name):
+    """Open `src` with the import filter docgen chose (docgen.vocab.WORD_FILTERS: never
+    LibreOffice's type detection, which imports junk as plain text) and export PDF/A-2b."""
     handler = Refuse()
     load = dict(Hidden=True, ReadOnly=True,
                 UpdateDocMode=0,  # NO_UPDATE: no links fetched
                 MacroExecutionMode=0,  # NEVER_EXECUTE
-                InteractionHandler=handler)
-    ext = src[src.rfind("."):].lower() if "." in src else ""
-    if ext in FILTERS:
-        load["FilterName"] = FILTERS[ext]
+                InteractionHandler=handler,
+                FilterName=filter_name)
     try:
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
                                            _props(**load))
@@ -169,7 +164,7 @@ def main():
     for line in sys.stdin:
         job = json.loads(line)
         try:
-            convert(desktop, job["in"], job["out"])
+            convert(desktop, job["in"], job["out"], job["filter"])
             _say({"ok": True})
         except Exception as e:
             # A dead bridge means soffice itself went away; the caller restarts it.

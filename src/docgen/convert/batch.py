@@ -4,7 +4,8 @@ A batch keeps a small pool of LibreOffice processes alive (one per worker, each 
 profile) instead of starting one per file; each output is written under a temporary name,
 checked (it opens, has pages, passes pdfa.check), and only then renamed to its final name.
 A conversion that hangs is killed after `timeout` seconds; a LibreOffice that dies is started
-again; either way the file is tried once more and the batch goes on.
+again; either way the file is tried once more and the batch goes on. Each file is opened with
+the import filter docgen.vocab.WORD_FILTERS names for its suffix; the PDFs are written 0644.
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ from __future__ import annotations
 import os
 import queue
 import shutil
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen import pdfa
+from docgen import _run
+from docgen.convert import _soffice, pdfa
+from docgen.convert._soffice import LibreOffice
 from docgen.errors import BadInput
+from docgen.vocab import REFUSED_SUFFIXES, WORD_FILTERS
 
-
-# what LibreOffice is asked to open, each with its import filter (see _uno_worker.FILTERS)
-WORD_SUFFIXES = (".docx", ".docm", ".doc", ".odt", ".rtf")
+PDF_MODE = 0o644  # whatever the umask: a PDF others read
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ class ConvertOptions:
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     soffice: str | None = None  # path to soffice; None = find it on PATH
     startup_timeout: float = 60.0  # seconds for LibreOffice to start answering
+
+
+def require_libreoffice(options: ConvertOptions | None = None) -> LibreOffice:
+    """Check before any work that a recent enough LibreOffice and its Python bridge are there;
+    ConverterMissing (exit 5) saying what to install otherwise."""
+    return _soffice.require((options or ConvertOptions()).soffice)
 
 
 @dataclass
@@ -67,13 +74,11 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
     Per-file failures do not raise; they are in the result's `failed`, with LibreOffice's
     words where it gave any. `on_done(input, pdf_or_None, reason_or_None)` is called once
     per input, from the calling thread, as each finishes. Raises ConverterMissing when
-    LibreOffice (or its Python bridge) is not installed, BadInput when two inputs would
-    write the same PDF.
+    LibreOffice (or its Python bridge) is not installed or too old, BadInput when two inputs
+    would write the same PDF.
     """
-    from docgen import _soffice
-
-    soffice = _soffice.find(options.soffice)
-    python = _soffice.uno_python(soffice)
+    office = require_libreoffice(options)
+    _soffice.sweep()  # profiles of killed runs
     result = ConvertResult()
     jobs = _plan([Path(p) for p in docx_paths], out_dir)
     done: queue.Queue = queue.Queue()
@@ -82,9 +87,12 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
     for job in jobs:
         if not job.src.is_file():
             done.put((job, None, "no such file"))
-        elif job.src.suffix.lower() not in WORD_SUFFIXES:
+        elif job.src.suffix.lower() in REFUSED_SUFFIXES:
+            done.put((job, None, f"not converted: {job.src.suffix} is "
+                                 f"{REFUSED_SUFFIXES[job.src.suffix.lower()]}"))
+        elif job.src.suffix.lower() not in WORD_FILTERS:
             done.put((job, None, f"not a Word file ({job.src.suffix or 'no extension'}); "
-                                 f"docgen converts {', '.join(WORD_SUFFIXES)}"))
+                                 f"docgen converts {', '.join(WORD_FILTERS)}"))
         else:
             runnable.append(job)
     if out_dir is not None and runnable:
@@ -99,7 +107,8 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
         todo.put(job)
 
     n_workers = max(1, min(options.workers, len(runnable)))
-    offices = [_soffice.Office(soffice, python, startup_timeout=options.startup_timeout)
+    offices = [_soffice.Office(office.soffice, office.python,
+                               startup_timeout=options.startup_timeout)
                for _ in range(n_workers)]
     cancel = threading.Event()
     threads = [threading.Thread(target=_work, args=(office, todo, done, options, result, cancel),
@@ -154,7 +163,8 @@ def _stage(jobs: list[_Job]) -> list[Path]:
         for job in jobs:
             folder = job.pdf.parent
             if folder not in stages:
-                stages[folder] = Path(tempfile.mkdtemp(prefix=".docgen-convert-", dir=folder))
+                _run.sweep(folder)  # a killed run's staging folder
+                stages[folder] = _run.scratch_dir("convert", folder, hidden=True)
             job.stage = stages[folder]
     except OSError as e:
         for stage in stages.values():
@@ -202,12 +212,10 @@ def _work(office, todo: queue.Queue, done: queue.Queue, options: ConvertOptions,
 
 def _attempt(office, job: _Job, timeout: float) -> None:
     """Convert one file to a temporary name, check it, rename it; leave nothing behind."""
-    from docgen import _soffice
-
     tmp = job.stage / f"{job.pdf.stem}.{uuid.uuid4().hex[:8]}.pdf"
     try:
         try:
-            said = office.convert(job.src, tmp, timeout)
+            said = office.convert(job.src, tmp, timeout, WORD_FILTERS[job.src.suffix.lower()])
         except _soffice.Hung as e:
             raise RuntimeError(f"{e} (killed; LibreOffice restarted for the rest)") from None
         except _soffice.Crashed as e:
@@ -223,6 +231,7 @@ def _attempt(office, job: _Job, timeout: float) -> None:
                    if any(p.startswith(("no title", "no author")) for p in problems) else "")
             raise RuntimeError("the PDF LibreOffice wrote fails the PDF/A check: "
                                + "; ".join(problems) + fix)
+        os.chmod(tmp, PDF_MODE)
         os.replace(tmp, job.pdf)
     finally:
         tmp.unlink(missing_ok=True)

@@ -3,11 +3,13 @@
 Not a full PDF/A validator (veraPDF is one): it checks the properties a broken or wrong
 conversion loses — the PDF/A identification in XMP, every font embedded, no encryption,
 no JavaScript, at least one page, a title and an author — and returns every problem found.
+`identification` is docgen's one reader of the PDF/A part and conformance a PDF declares.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -41,16 +43,46 @@ def is_valid(path: Path) -> bool:
     return not check(path)
 
 
-def _identification(pdf) -> list[str]:
+class Identification(NamedTuple):
+    """What a PDF declares in its XMP (pdfaid:part, pdfaid:conformance)."""
+
+    part: str  # '2'
+    conformance: str  # 'B', upper case; '' when not declared
+
+    def __str__(self) -> str:
+        return f"{self.part}{self.conformance}"  # '2B', as records.format_info writes it
+
+
+def identification(pdf) -> Identification | None:
+    """The PDF/A identification `pdf` declares (a path or an open pikepdf.Pdf), or None.
+
+    Raises ValueError when the XMP metadata does not parse; a path that does not open as a
+    PDF raises pikepdf's error.
+    """
+    import pikepdf
+
+    if not isinstance(pdf, pikepdf.Pdf):
+        with pikepdf.open(pdf) as doc:
+            return identification(doc)
     try:
         meta = pdf.open_metadata()
         part, conformance = meta.get(f"{PDFAID}part"), meta.get(f"{PDFAID}conformance")
-    except Exception as e:  # XMP that does not parse is as bad as none
-        return [f"the XMP metadata does not parse: {e}"]
+    except Exception as e:  # noqa: BLE001 - the XMP parser raises many kinds
+        raise ValueError(f"the XMP metadata does not parse: {e}") from None
     if part is None:
+        return None
+    return Identification(str(part), str(conformance or "").upper())
+
+
+def _identification(pdf) -> list[str]:
+    try:
+        found = identification(pdf)
+    except ValueError as e:  # XMP that does not parse is as bad as none
+        return [str(e)]
+    if found is None:
         return ["no PDF/A identification in the XMP metadata (pdfaid:part missing)"]
-    if str(part) != "2" or str(conformance).upper() not in ("A", "B", "U"):
-        return [f"identifies as PDF/A-{part}{str(conformance).lower()}, not PDF/A-2b"]
+    if found.part != "2" or found.conformance not in ("A", "B", "U"):
+        return [f"identifies as PDF/A-{found.part}{found.conformance.lower()}, not PDF/A-2b"]
     return []
 
 

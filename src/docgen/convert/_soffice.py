@@ -1,32 +1,39 @@
-"""LibreOffice, headless: find it, ask its version, and keep one running for a batch.
+"""LibreOffice, headless: find it, check its version once, and keep one running for a batch.
 
 One `Office` is one soffice process listening on a private pipe, with its own user profile
 directory (so two docgen runs never fight over LibreOffice's profile lock) and docgen's font
 map (data/fontconfig/fonts.conf, through FONTCONFIG_FILE in soffice's environment only),
 plus a small UNO worker (_uno_worker.py) run by the Python that has LibreOffice's `uno`
-module. docgen's own Python (a venv) cannot import `uno`, hence the second process.
+module. docgen's own Python (a venv) cannot import `uno`, hence the second process. Both run
+in one process group through docgen._run, so they die with docgen, however docgen dies.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
+import re
 import select
 import shutil
-import signal
 import subprocess
-import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
+from docgen import _run
 from docgen.errors import ConverterMissing
+from docgen.resources import data
 
 PACKAGE = "libreoffice-writer-nogui"
 UNO_PACKAGE = "python3-uno"
-FONTCONFIG_FILE = Path(__file__).with_name("data") / "fontconfig" / "fonts.conf"
-WORKER = Path(__file__).with_name("_uno_worker.py")
+WORKER = Path(__file__).with_name("_uno_worker.py")  # a script, run by LibreOffice's Python
+# The oldest LibreOffice docgen's tests have passed on (Debian 12's 7.4.7); older ones may
+# lack what the PDF/A-2b export and the Word filters need, so they are refused, not guessed at.
+MIN_VERSION = (7, 4)
+PIPES = Path("/tmp")  # where LibreOffice puts its pipe sockets (OSL_PIPE_<uid>_<name>), fixed
 
 
 class Hung(Exception):
@@ -35,6 +42,15 @@ class Hung(Exception):
 
 class Crashed(Exception):
     """LibreOffice (or its UNO worker) went away mid-conversion."""
+
+
+@dataclass(frozen=True)
+class LibreOffice:
+    """An installation found fit for work."""
+
+    soffice: str  # the soffice executable
+    python: str  # a Python that can `import uno` for it
+    version: str  # e.g. 'LibreOffice 7.4.7.2 40(Build:2)'
 
 
 def find(soffice: str | None = None) -> str:
@@ -51,42 +67,52 @@ def find(soffice: str | None = None) -> str:
     return path
 
 
-def require(options) -> str:
-    """Check before any work that LibreOffice and its bridge are there (options: ConvertOptions);
-    the soffice path, or ConverterMissing."""
-    path = find(options.soffice)
-    uno_python(path)
-    return path
+def require(soffice: str | None = None) -> LibreOffice:
+    """Check before any work that LibreOffice (MIN_VERSION or newer) and its bridge are there;
+    ConverterMissing saying what to install otherwise. Checked once per installation."""
+    return _checked(find(soffice))
 
 
-def available(soffice: str | None = None) -> bool:
+@functools.lru_cache(maxsize=8)
+def _checked(soffice: str) -> LibreOffice:
+    said = version(soffice)
+    m = re.search(r"(\d+)\.(\d+)", said)
+    found = (int(m.group(1)), int(m.group(2))) if m else None
+    need = ".".join(map(str, MIN_VERSION))
+    if found is None or found < MIN_VERSION:
+        what = f"LibreOffice {found[0]}.{found[1]}" if found else f"an unknown version ({said!r})"
+        raise ConverterMissing(f"{soffice} is {what}; docgen needs LibreOffice {need} or newer "
+                               f"— install it: apt-get install {PACKAGE}")
+    return LibreOffice(soffice, uno_python(soffice), said)
+
+
+def version(soffice: str) -> str:
+    """'LibreOffice 7.4.7.2 40(Build:2)', from `soffice --version`; '' when it says nothing."""
     try:
-        find(soffice)
-        uno_python(soffice)
-    except ConverterMissing:
-        return False
-    return True
+        out = _run.run([soffice, "--version"], timeout=60, env=_environment(), forks=True)
+    except subprocess.TimeoutExpired:
+        raise ConverterMissing(f"{soffice} --version did not answer within 60 s — "
+                               "is LibreOffice installed correctly?") from None
+    except OSError as e:
+        raise ConverterMissing(f"{soffice} does not run ({e.strerror}) — install LibreOffice: "
+                               f"apt-get install {PACKAGE}") from None
+    lines = out.stdout.decode(errors="replace").strip().splitlines()
+    return lines[0].strip() if lines else ""
 
 
 @functools.lru_cache(maxsize=8)
-def version(soffice: str | None = None) -> str:
-    """'LibreOffice 7.4.7.2 40(Build:2)', from `soffice --version`."""
-    out = subprocess.run([find(soffice), "--version"], capture_output=True, text=True,
-                         timeout=60, env=_environment())
-    return out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
-
-
-@functools.lru_cache(maxsize=8)
-def uno_python(soffice: str | None = None) -> str:
+def uno_python(soffice: str) -> str:
     """A Python that can `import uno` for this LibreOffice, or ConverterMissing."""
-    program = Path(os.path.realpath(find(soffice))).parent
+    program = Path(os.path.realpath(soffice)).parent
     # LibreOffice's own builds bundle program/python (a wrapper that sets up uno itself);
     # Debian's uses the system Python with python3-uno.
     for path in (program / "python", Path("/usr/bin/python3"), Path("/usr/local/bin/python3")):
         if not (path.is_file() and os.access(path, os.X_OK)):
             continue
-        probe = subprocess.run([str(path), "-c", "import uno"], capture_output=True,
-                               timeout=60, env=_environment())
+        try:
+            probe = _run.run([path, "-c", "import uno"], timeout=60, env=_environment())
+        except (OSError, subprocess.TimeoutExpired):
+            continue
         if probe.returncode == 0:
             return str(path)
     raise ConverterMissing(
@@ -97,8 +123,34 @@ def uno_python(soffice: str | None = None) -> str:
 def _environment() -> dict[str, str]:
     """The environment of the processes started here: the caller's, plus docgen's font map."""
     env = dict(os.environ)
-    env["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
+    env["FONTCONFIG_FILE"] = str(data("fontconfig", "fonts.conf"))
     return env
+
+
+def sweep() -> None:
+    """Remove the profiles and pipe sockets left by docgen runs that were killed."""
+    for profile in _run.sweep():
+        ipc_socket(profile).unlink(missing_ok=True)
+    pipe = re.compile(rf"^OSL_PIPE_{os.getuid()}_docgen-(\d+)-")
+    try:
+        names = os.listdir(PIPES)
+    except OSError:
+        return
+    for name in names:
+        m = pipe.match(name)
+        if m and not _run.alive(int(m.group(1))):
+            try:
+                (PIPES / name).unlink()
+            except OSError:
+                pass
+
+
+def ipc_socket(profile: Path) -> Path:
+    """The socket soffice makes for a profile (one LibreOffice per profile): SingleOfficeIPC_
+    and the MD5 of the profile's URL in UTF-16, in hex without leading zeros, as 7.4 writes it.
+    Left behind whenever soffice is killed, which is how docgen stops it."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
+    return PIPES / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
 
 
 class Office:
@@ -109,9 +161,11 @@ class Office:
         self.python = python
         self.startup_timeout = startup_timeout
         self.starts = 0
+        self._group: _run.Group | None = None
         self._office: subprocess.Popen | None = None
         self._worker: subprocess.Popen | None = None
-        self._profile: str | None = None
+        self._profile: Path | None = None
+        self._pipe: str | None = None
         self._buffer = b""
 
     @property
@@ -119,27 +173,20 @@ class Office:
         return (self._office is not None and self._office.poll() is None
                 and self._worker is not None and self._worker.poll() is None)
 
-    @property
-    def pid(self) -> int | None:
-        """The process group of soffice (oosplash and soffice.bin share it)."""
-        return self._office.pid if self._office else None
-
     def start(self) -> None:
         self.stop()
         env = _environment()
-        self._profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")
-        pipe = f"docgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        self._office = subprocess.Popen(
-            [self.soffice, f"-env:UserInstallation={Path(self._profile).as_uri()}",
+        self._group = _run.Group()
+        self._profile = _run.scratch_dir("lo")
+        self._pipe = f"docgen-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._office = self._group.spawn(
+            [self.soffice, f"-env:UserInstallation={self._profile.as_uri()}",
              "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
              "--nolockcheck", "--nofirststartwizard",
-             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=env, start_new_session=True)
-        self._worker = subprocess.Popen(
-            [self.python, str(WORKER), pipe, str(self.startup_timeout)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, start_new_session=True)
+             f"--accept=pipe,name={self._pipe};urp;StarOffice.ComponentContext"], env=env)
+        self._worker = self._group.spawn(
+            [self.python, WORKER, self._pipe, self.startup_timeout],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self._buffer = b""
         self.starts += 1
         try:
@@ -151,15 +198,17 @@ class Office:
             self.stop()
             raise Crashed(f"LibreOffice did not start: {hello.get('error', '')}")
 
-    def convert(self, src: Path, dst: Path, timeout: float) -> str | None:
-        """Export `src` to PDF/A-2b at `dst`: None when LibreOffice says it did, else its words.
+    def convert(self, src: Path, dst: Path, timeout: float, filter_name: str) -> str | None:
+        """Export `src`, opened with import filter `filter_name`, to PDF/A-2b at `dst`: None
+        when LibreOffice says it did, else its words.
 
         Raises Hung (after killing LibreOffice) when no answer comes within `timeout` seconds,
         Crashed when LibreOffice or the worker died; the caller starts it again.
         """
         if not self.running:
             self.start()
-        job = json.dumps({"in": str(src.resolve()), "out": str(dst.resolve())}) + "\n"
+        job = json.dumps({"in": str(src.resolve()), "out": str(dst.resolve()),
+                          "filter": filter_name}) + "\n"
         try:
             self._worker.stdin.write(job.encode())
             self._worker.stdin.flush()
@@ -200,33 +249,22 @@ class Office:
         return json.loads(line)
 
     def stop(self) -> None:
-        """Kill soffice (its whole process group) and the worker; remove the profile."""
-        for proc in (self._worker, self._office):
-            if proc is None:
-                continue
-            if proc is self._worker and proc.poll() is None and proc.stdin:
-                try:
-                    proc.stdin.close()
-                except OSError:
-                    pass
+        """Kill soffice, soffice.bin and the worker (their process group); remove the profile."""
+        if self._worker is not None and self._worker.stdin:
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                self._worker.stdin.close()
+            except OSError:
                 pass
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-            for stream in (proc.stdin, proc.stdout):
-                if stream:
-                    try:
-                        stream.close()
-                    except OSError:
-                        pass
-        self._office = self._worker = None
+        if self._group is not None:
+            self._group.kill()
+        self._group = self._office = self._worker = None
         if self._profile:
             shutil.rmtree(self._profile, ignore_errors=True)
+            ipc_socket(self._profile).unlink(missing_ok=True)
             self._profile = None
+        if self._pipe:  # soffice was killed, so it left its socket
+            (PIPES / f"OSL_PIPE_{os.getuid()}_{self._pipe}").unlink(missing_ok=True)
+            self._pipe = None
 
     def __enter__(self) -> Office:
         return self
