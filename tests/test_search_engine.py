@@ -74,7 +74,7 @@ def test_snippet_marks_and_windows():
 
 @pytest.fixture
 def engine(tmp_path):
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
 
     eng = WhooshEngine(tmp_path / "index")
     eng.rebuild([
@@ -123,7 +123,8 @@ def test_engine_limit_total_and_hit_fields(engine):
 
 
 def test_unusable_index_is_reported_not_guessed(tmp_path):
-    from docgen.search.whoosh_engine import IndexUnusable, WhooshEngine
+    from docgen.search.engine import IndexUnusable
+    from docgen.search.whoosh import WhooshEngine
 
     with pytest.raises(IndexUnusable, match="missing"):
         WhooshEngine(tmp_path / "none").search("审批")

@@ -59,7 +59,7 @@ def substrings(docs, n, seed):
 
 @pytest.fixture(scope="module")
 def corpus_engine(tmp_path_factory):
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
 
     docs = chunks()
     engine = WhooshEngine(tmp_path_factory.mktemp("quality") / "index")
@@ -115,7 +115,7 @@ def test_words_inside_words_latin_and_numbers(corpus_engine):
 
 
 def test_title_weighs_more_than_body(tmp_path):
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
 
     engine = WhooshEngine(tmp_path / "index")
     engine.rebuild([
@@ -128,7 +128,7 @@ def test_title_weighs_more_than_body(tmp_path):
 
 
 def test_whole_jieba_word_ranks_first(tmp_path):
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
 
     engine = WhooshEngine(tmp_path / "index")
     engine.rebuild([

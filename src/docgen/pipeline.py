@@ -1,4 +1,4 @@
-"""The pipelines, top to bottom: load forms → render → convert (→ file → index).
+"""The pipelines, top to bottom: load forms → render → convert (→ file).
 
 Both are all-or-nothing on bad input: every form is checked before anything is written.
 """
@@ -96,13 +96,12 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
         _convert(work, Path(tmp) / "pdf", options, on_converted)
-        with arc.batch():  # one search-index commit for the lot
-            for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
-                if pdf is None:
-                    filed.failed[path] = work.failed.get(docx, "not converted")
-                    continue
-                filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
-                                                   supersedes=supersedes, submitted=submitted))
+        for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
+            if pdf is None:
+                filed.failed[path] = work.failed.get(docx, "not converted")
+                continue
+            filed.records.append(arc.file_form(form, path, docx, pdf, by=by,
+                                               supersedes=supersedes, submitted=submitted))
     return filed
 
 
@@ -132,12 +131,10 @@ def import_files(arc, paths, *, fields: dict, pdf: Path | None = None, convert_o
                 if src not in converted:
                     filed.failed[src] = (f"{work.failed.get(src, 'no output')} — pass its "
                                          "PDF/A with --pdf")
-        with arc.batch():
-            for path in paths:
-                if path in filed.failed:
-                    continue
-                filed.records.append(arc.file_import(path, pdf=converted.get(path, pdf),
-                                                     **fields))
+        for path in paths:
+            if path in filed.failed:
+                continue
+            filed.records.append(arc.file_import(path, pdf=converted.get(path, pdf), **fields))
     return filed
 
 

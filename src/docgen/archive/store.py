@@ -68,7 +68,6 @@ class Archive:
                                f"create one with `docgen init {self.root}`, or point --archive "
                                 "/ DOCGEN_ARCHIVE at an existing archive")
         self.settings: Settings = settings_mod.load(self.root)
-        self._unindexed: list[Record] | None = None  # inside batch(): records the index awaits
 
     def __repr__(self) -> str:
         return f"Archive({str(self.root)!r})"
@@ -224,9 +223,7 @@ class Archive:
                 old.metadata, "撤回", when, who, reason.strip(), status="withdrawn"))
             change.commit({"action": "withdraw", "by": who, "time": when,
                            "filing_number": filing_number, "reason": reason.strip()})
-            rec = self.record(filing_number)
-            rec.notices.extend(self._index([rec]))
-            return rec
+            return self.record(filing_number)
 
     def update_settings(self, *, units: list[tuple[str, str]] = (),
                         deadlines: dict[tuple[int, str], dict] | None = None,
@@ -334,7 +331,6 @@ class Archive:
             change.commit(entry)
             done = [self.record(str(number))] + ([self.record(old.filing_number)] if old else [])
             done[0].notices.extend(notices)
-            done[0].notices.extend(self._index(done))
             return done[0]
 
     def _next_item(self, prefix: str, year: int) -> int:
@@ -346,47 +342,6 @@ class Archive:
         items = [int(n[len(prefix):]) for n in names
                  if n.startswith(prefix) and len(n) == len(prefix) + 4 and n[-4:].isdigit()]
         return 1 + max(items, default=0)
-
-    @contextlib.contextmanager
-    def batch(self):
-        """File many 件, then update the search index once (one commit, not one per 件).
-
-        Each filing is complete and durable as it happens; only the derived index waits for
-        the end of the batch. Index notices land on the records they concern.
-        """
-        outer = self._unindexed is None
-        if outer:
-            self._unindexed = []
-        try:
-            yield self
-        finally:
-            if outer:
-                pending, self._unindexed = self._unindexed, None
-                # a 件 changed twice in the batch (filed, then superseded): its last state
-                latest = {rec.filing_number: rec for rec in pending}
-                if latest:
-                    first = pending[0]
-                    first.notices.extend(self._index_now(list(latest.values())))
-
-    def _index(self, changed: list[Record]) -> list[str]:
-        """Tell the derived search index (now, or at the end of a batch); never fails filing."""
-        if self._unindexed is not None:
-            self._unindexed.extend(changed)
-            return []
-        return self._index_now(changed)
-
-    def _index_now(self, changed: list[Record]) -> list[str]:
-        try:
-            from docgen.search import index_records
-        except ImportError:
-            return []
-        try:
-            notice = index_records(self, changed)
-        except Exception as e:  # noqa: BLE001 - the index is derived; rebuild it later
-            names = ", ".join(rec.filing_number for rec in changed)
-            return [f"search index not updated for {names}: {type(e).__name__}: {e} "
-                    "(run `docgen index` to rebuild)"]
-        return [notice] if notice else []
 
     @contextlib.contextmanager
     def _locked(self):

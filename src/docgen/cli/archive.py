@@ -159,6 +159,7 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
         docgen file --withdraw Z109-WS·2011-D30-GHC-0002 --reason 误报
     """
     arc = _open(archive_root)
+    _index_when_done(ctx, arc)
     if withdraw:
         if paths:
             raise BadInput("--withdraw takes a 档号, not files")
@@ -187,6 +188,31 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
                            "its own fields")
         done = _file_forms(ctx, arc, paths, supersedes, by, submitted)
     _report(ctx, done, as_json)
+
+
+def _index_when_done(ctx, arc) -> None:
+    """Bring the search index up to the archive once the command ends, filed or failed: one
+    index commit for all its filings. The index is derived: its failure is a notice, never a
+    failed filing, and the next search or filing catches up."""
+    from docgen.search import start_filing
+
+    try:
+        filing = start_filing(arc)  # so the catch-up knows which changes are this command's
+    except OSError:  # a read-only index folder: sync will say so
+        filing = None
+    ctx.call_on_close(lambda: _update_index(ctx, arc, filing))
+
+
+def _update_index(ctx, arc, filing) -> None:
+    from docgen.search import sync
+
+    try:
+        message = sync(arc, filing=filing)
+    except Exception as e:  # noqa: BLE001 - the filings are done and durable whatever this does
+        message = (f"search index not updated ({type(e).__name__}: {e}); the next search or "
+                   "filing catches up")
+    if message:
+        notice(ctx, f"docgen: {message}")
 
 
 def _file_forms(ctx, arc, paths, supersedes, by, submitted):
