@@ -160,7 +160,7 @@ def _rebuilt(archive, eng, reason: str, own_after: int | None, *, repair: bool =
         if not any(own_after is None or s <= own_after for s in earlier):
             return None
     return (f"search index at {index_path(archive)} was {reason}; rebuilt it from the archive "
-            f"({n} records)")
+            f"({n} record{'' if n == 1 else 's'})")
 
 
 def _rebuild(archive, eng, progress=None, *, repair: bool = False, force: bool = False):
