@@ -75,3 +75,18 @@ def test_snippet_shows_the_records_own_characters():
     text = "推行行政审批限时办结、超时默许制度，审批时限平均压缩５７％。"
     assert snippet(text, ["审批时限", "57"]) == (
         "推行行政审批限时办结、超时默许制度，【审批时限】平均压缩【５７】％。")
+
+
+def test_whoosh_posting_blocks_hold_each_record_once(tmp_path):
+    """CompactPostingsWriter keeps Whoosh's block layout: 300 postings are 3 blocks, not a
+    block that grows (the whole list again) each time."""
+    from docgen.search.engine import IndexDoc
+    from docgen.search.whoosh import WhooshEngine, storage
+
+    eng = WhooshEngine(tmp_path / "index", workers=1)
+    eng.rebuild(IndexDoc(f"N-{i}", "", f"审批事项第{i}件") for i in range(300))
+    (reader, _offset), = eng.searcher().leaf_searchers()
+    ids = list(storage.doc_ids(reader.reader(), "body", "审批"))
+    assert sorted(ids) == list(range(300))
+    assert eng.whoosh_search("审批 事项", limit=5).scored_length() == 5
+    eng.close()

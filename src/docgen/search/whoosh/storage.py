@@ -125,6 +125,7 @@ class CompactPostingsWriter(whoosh3.W3PostingsWriter):
         self._postfile.write(infobytes)
         self._postfile.write(databytes)
         self._blockcount += 1
+        self._new_block()
 
 
 class CompactCodec(whoosh3.W3Codec):
