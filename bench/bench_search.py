@@ -117,7 +117,7 @@ def main():
     args = ap.parse_args()
 
     from docgen.search.whoosh import WhooshEngine, index_size
-    from docgen.search.whoosh.build import cores
+    from docgen.search.engine import cores
 
     t = time.perf_counter()
     docs = records(args.n)

@@ -302,6 +302,17 @@ def test_index_rebuild_command(filed, docgen):
     assert plan.filing_number in {h["filing_number"] for h in hits} and err == ""
 
 
+def test_rebuild_reads_records_in_a_pool_in_order(filed, monkeypatch):
+    import docgen.search as facade
+
+    arc, *_ = filed
+    before = {h.filing_number: h.snippet for h in facade.search(arc, "建设局", limit=100)}
+    monkeypatch.setattr(facade, "READ_IN_POOL_FROM", 2)  # 5 records: the pool is used
+    assert facade.rebuild_index(arc, workers=2) == 5
+    hits = facade.search(arc, "建设局", limit=100)
+    assert {h.filing_number: h.snippet for h in hits} == before and hits.notice is None
+
+
 def test_help_has_examples_and_stays_light():
     from click.testing import CliRunner
 

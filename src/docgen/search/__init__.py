@@ -40,25 +40,65 @@ def _engine(archive, workers: int | None = None):
     return open_engine(index_path(archive), ENGINE, workers=workers)
 
 
-def _docs(archive, skipped: list | None = None):
-    """IndexDoc of every record, then of any filed while we were reading (a second look)."""
+def _docs(archive, workers: int | None = None):
+    """IndexDoc of every record, then of any filed while we were reading (a second look).
+
+    Reading a record's text (python-docx, pypdf) costs about as much as indexing it, so a
+    large archive is read by a pool of `workers` processes (None: one per core), in 档号 order.
+    A 件 whose record.json cannot be read is left out: `docgen verify` reports it.
+    """
+    from docgen.search.engine import cores
+
+    numbers = [str(n) for n, _folder in archive.record_dirs()]
+    workers = workers or cores()
+    if workers > 1 and len(numbers) >= READ_IN_POOL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                                   initializer=_reader_init, initargs=(archive.root,))
+        try:
+            for doc in pool.map(_read_one, numbers, chunksize=16):
+                if doc is not None:
+                    yield doc
+        finally:  # also when the index gave up half way: drop what is not read yet
+            pool.shutdown(cancel_futures=True)
+    else:
+        for number in numbers:
+            doc = _read_doc(archive, number)
+            if doc is not None:
+                yield doc
+    seen = set(numbers)
+    for number, _folder in archive.record_dirs():
+        if str(number) not in seen:
+            doc = _read_doc(archive, str(number))
+            if doc is not None:
+                yield doc
+
+
+READ_IN_POOL_FROM = 64  # fewer records are read in this process: a pool costs more
+_READER = None  # the Archive a pool worker reads from
+
+
+def _reader_init(root) -> None:
+    global _READER
+    from docgen.archive import Archive
+
+    _READER = Archive(root)
+
+
+def _read_one(number: str):
+    return _read_doc(_READER, number)
+
+
+def _read_doc(archive, number: str):
     from docgen.errors import DocgenError
     from docgen.search.text import record_doc
 
-    seen = set()
-    for _ in range(2):
-        for number, _folder in archive.record_dirs():
-            number = str(number)
-            if number in seen:
-                continue
-            seen.add(number)
-            try:
-                rec = archive.record(number)
-            except DocgenError as e:  # a damaged record.json: `docgen verify` reports it
-                if skipped is not None:
-                    skipped.append(f"{number}: {e.message}")
-                continue
-            yield record_doc(rec)
+    try:
+        return record_doc(archive.record(number))
+    except DocgenError:
+        return None
 
 
 def start_filing(archive) -> follow.Filing:
@@ -140,22 +180,20 @@ def _catch_up(archive, eng, filing) -> str | None:
 
 def _read(archive, numbers: list[str]):
     """(IndexDoc of each 件 that can be read, 档号 of those that cannot: dropped)."""
-    from docgen.errors import DocgenError
-    from docgen.search.text import record_doc
-
     docs, gone = [], []
     for number in numbers:
-        try:
-            docs.append(record_doc(archive.record(number)))
-        except DocgenError:  # gone or damaged: `docgen verify` reports it
+        doc = _read_doc(archive, number)
+        if doc is None:  # gone or damaged: `docgen verify` reports it
             gone.append(number)
+        else:
+            docs.append(doc)
     return docs, gone
 
 
 def _rebuilt(archive, eng, reason: str, own_after: int | None, *, repair: bool = False,
-             force: bool = False, progress=None) -> str | None:
+             force: bool = False) -> str | None:
     """Rebuild the index from the archive and set its cursor; the notice saying so."""
-    n, earlier = _rebuild(archive, eng, progress, repair=repair, force=force)
+    n, earlier = _rebuild(archive, eng, repair=repair, force=force)
     if reason == "missing":  # a new archive has no index: only say so when records were lost
         if not any(own_after is None or s <= own_after for s in earlier):
             return None
@@ -163,14 +201,15 @@ def _rebuilt(archive, eng, reason: str, own_after: int | None, *, repair: bool =
             f"({n} record{'' if n == 1 else 's'})")
 
 
-def _rebuild(archive, eng, progress=None, *, repair: bool = False, force: bool = False):
+def _rebuild(archive, eng, progress=None, *, repair: bool = False, force: bool = False,
+             workers: int | None = None):
     """(records indexed, seqs of the entries that changed 件), holding the follow lock."""
     cursor, seqs = follow.head(archive)  # before the records: the index holds at least this
     n = None
     if repair:
-        n = eng.repair(_docs(archive), progress, force=force)
+        n = eng.repair(_docs(archive, workers), progress, force=force)
     if n is None:
-        n = eng.rebuild(_docs(archive), progress)
+        n = eng.rebuild(_docs(archive, workers), progress)
     follow.write_cursor(index_path(archive), cursor)
     return n, seqs
 
@@ -186,7 +225,7 @@ def rebuild_index(archive, progress=None, *, workers: int | None = None) -> int:
         with follow.locked(path, LOCK_WAIT):
             eng = _engine(archive, workers)
             try:
-                return _rebuild(archive, eng, progress)[0]
+                return _rebuild(archive, eng, progress, workers=workers)[0]
             finally:
                 eng.close()
     except TimeoutError:
@@ -222,6 +261,9 @@ def search(archive, query: str, *, type: str | None = None, year: int | None = N
     except IndexLocked:
         notice = ("search index is busy in another docgen (filing or rebuilding); these hits "
                   "may miss the newest filings")
+    except OSError as e:  # a read-only copy of an archive: search what its index holds
+        notice = (f"search index could not be brought up to date ({type(e).__name__}: {e}); "
+                  "these hits may miss the newest filings")
     eng = _engine(archive)
     try:
         try:

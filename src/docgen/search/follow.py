@@ -210,7 +210,7 @@ def locked(index_dir: Path, wait: float):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise TimeoutError from None
-                time.sleep(0.05)
+                time.sleep(0.02)
         yield
     finally:
         os.close(fd)

@@ -23,13 +23,6 @@ LIMIT_MB = 128  # Whoosh's posting pool per worker before it spills to disk
 PREFIX = ".build-"  # Whoosh's file cleaner skips dot-names
 
 
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def clear_leftovers(path: Path) -> None:
     """Remove the private indexes of a build that was killed (call holding the writer lock)."""
     for p in Path(path).glob(f"{PREFIX}*"):

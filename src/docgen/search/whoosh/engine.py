@@ -22,7 +22,7 @@ from docgen.errors import DocgenError
 from docgen.search import query as q
 from docgen.search.analysis import load_jieba, query_terms
 from docgen.search.engine import (Filters, Hit, Hits, IndexDoc, IndexLocked, IndexUnusable,
-                                  Progress)
+                                  Progress, cores)
 from docgen.search.whoosh import build, storage
 from docgen.search.whoosh.matching import Evaluator, filter_query, to_whoosh
 
@@ -164,7 +164,7 @@ class WhooshEngine:
 
     def _fill(self, w, docs: Iterable[IndexDoc], progress: Progress | None) -> int:
         """Write `docs` through writer `w` (which holds the lock) as the whole index; commit."""
-        workers = self.workers or build.cores()
+        workers = self.workers or cores()
         docs = iter(docs)
         head = list(itertools.islice(docs, PARALLEL_FROM))
         if workers == 1 or len(head) < PARALLEL_FROM:
