@@ -20,8 +20,6 @@ CHILD = textwrap.dedent('''
     from docgen.archive import Archive, audit, txn
 
     root, src, point = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-    # the search index is derived and has its own tests; here it would only slow the filer
-    sys.modules["docgen.search"] = None
 
     def die_after(fn):
         def wrapped(*a, **k):

@@ -3,8 +3,6 @@
 import json
 import stat
 import subprocess
-import sys
-import types
 
 import pytest
 
@@ -221,53 +219,6 @@ def test_settings_change_is_audited_and_verified(arc, sources):
         arc.update_settings(units=[("区建设局财务科", "CW2")])
     with pytest.raises(BadInput, match="not a step|not a date"):
         arc.update_settings(deadlines={(2011, "commitment"): {"due": "5月"}})
-
-
-def _fake_search(monkeypatch, index_filed):
-    """A stand-in docgen.search whose index_records hands each record to `index_filed`."""
-    mod = types.ModuleType("docgen.search")
-    mod.index_filed = index_filed
-
-    def index_records(archive, records):
-        for record in records:
-            index_filed(archive, record)
-
-    mod.index_records = index_records
-    monkeypatch.setitem(sys.modules, "docgen.search", mod)
-
-
-def test_index_hook_gets_each_filed_record_inside_the_lock(arc, sources, monkeypatch):
-    import fcntl
-    import os
-
-    seen = []
-
-    def index_filed(archive, record):
-        fd = os.open(archive.root / ".lock", os.O_RDWR)
-        try:
-            with pytest.raises(BlockingIOError):  # the filer still holds the lock
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        finally:
-            os.close(fd)
-        last = list(archive.audit_entries())[-1]  # and its audit entry is written
-        seen.append((archive, record.filing_number, last["filing_number"]))
-
-    _fake_search(monkeypatch, index_filed)
-    rec = file_plan(arc, sources)
-    assert seen == [(arc, rec.filing_number, rec.filing_number)] and rec.notices == []
-    arc.withdraw(rec.filing_number, reason="误报")
-    assert seen[-1][1] == rec.filing_number  # the index also hears of the withdrawal
-
-
-def test_index_failure_is_a_notice_never_a_failed_filing(arc, sources, monkeypatch):
-    def broken(archive, record):
-        raise OSError("index is locked")
-
-    _fake_search(monkeypatch, broken)
-    rec = file_plan(arc, sources)
-    assert rec.status == "filed" and len(rec.notices) == 1
-    assert "index is locked" in rec.notices[0] and "docgen index" in rec.notices[0]
-    assert arc.verify().ok
 
 
 def test_init_refuses_existing_or_bad(tmp_path):

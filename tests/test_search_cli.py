@@ -11,6 +11,7 @@ import pytest
 
 from conftest import CORPUS
 from docgen.errors import ExitCode
+from docgen.search import start_filing, sync
 from test_archive_support import FONDS, Clock, file_other, file_plan
 
 REPORTS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
@@ -37,6 +38,7 @@ def filed(tmp_path, sources):  # noqa: F811
     from docgen.archive import init_archive
 
     arc = init_archive(tmp_path / "archive", by="测试员", clock=Clock(), **FONDS)
+    filing = start_filing(arc)  # what `docgen file` does around its filings
     plan = file_plan(arc, sources)
     pdf = file_other(arc, sources)  # text only in its PDF
     docs = {}
@@ -46,6 +48,7 @@ def filed(tmp_path, sources):  # noqa: F811
         path = make_docx(tmp_path / f"r{i}.docx", report["title"], [report["content"][:2000]],
                          table=["表格里的听证会安排", f"编号GDP{i}"])
         docs[i] = arc.file_import(path, type="other", title=report["title"], date=year, unit=unit)
+    assert sync(arc, filing=filing) is None  # its own filings, into a new index: silent
     return arc, plan, pdf, docs
 
 
@@ -167,7 +170,8 @@ def test_search_outside_an_archive_is_exit_7(tmp_path, docgen):
 
 
 def _index_files(arc) -> list[Path]:
-    return sorted(p for p in (arc.root / "index").iterdir() if p.is_file())
+    return sorted(p for p in (arc.root / "index").iterdir()
+                  if p.is_file() and not p.name.startswith("."))
 
 
 @pytest.mark.parametrize("damage", ["delete", "garbage_segment", "garbage_toc", "truncate",
@@ -199,6 +203,12 @@ def test_missing_or_corrupt_index_is_rebuilt_with_a_notice(filed, docgen, damage
     assert err == ""  # healthy again
 
 
+def _file_new(arc, tmp_path, i=0):
+    path = make_docx(tmp_path / f"new{i}.docx", "新件", [f"一份新的听证会通知{i}号"])
+    return arc.file_import(path, type="other", title=f"听证会通知{i}", date="2011-05-01",
+                           unit="区建设局规划处")
+
+
 def test_filing_into_a_deleted_index_rebuilds_it(filed, tmp_path):
     import shutil
 
@@ -206,10 +216,9 @@ def test_filing_into_a_deleted_index_rebuilds_it(filed, tmp_path):
 
     arc, *_ = filed
     shutil.rmtree(arc.root / "index")
-    path = make_docx(tmp_path / "new.docx", "新件", ["一份新的听证会通知"])
-    rec = arc.file_import(path, type="other", title="听证会通知", date="2011-05-01",
-                          unit="区建设局规划处")
-    assert rec.notices == []
+    filing = start_filing(arc)
+    rec = _file_new(arc, tmp_path)
+    assert "was missing; rebuilt it from the archive (6 records)" in sync(arc, filing=filing)
     hits = search(arc, "听证会通知")
     assert hits.notice is None and hits[0].filing_number == rec.filing_number
     assert len(search(arc, "建设局", limit=100)) == 6
@@ -222,36 +231,86 @@ def test_filing_into_an_unreadable_index_rebuilds_it_with_a_notice(filed, tmp_pa
     for p in _index_files(arc):
         if p.suffix == ".toc":
             p.write_bytes(b"not a toc")
-    path = make_docx(tmp_path / "new.docx", "新件", ["一份新的听证会通知"])
-    rec = arc.file_import(path, type="other", title="听证会通知", date="2011-05-01",
-                          unit="区建设局规划处")
-    assert len(rec.notices) == 1 and "rebuilt it from the archive (6 records)" in rec.notices[0]
+    filing = start_filing(arc)
+    rec = _file_new(arc, tmp_path)
+    notice = sync(arc, filing=filing)
+    assert "unreadable" in notice and "rebuilt it from the archive (6 records)" in notice
     assert search(arc, "听证会通知")[0].filing_number == rec.filing_number
 
 
-def test_a_batch_of_filings_is_indexed_in_one_commit(filed, tmp_path):
+def test_a_commands_filings_are_indexed_in_one_commit_without_a_notice(filed, tmp_path):
     from docgen.search import search
 
     arc, *_ = filed
     before = len(_index_files(arc))
-    with arc.batch():
-        recs = [arc.file_import(make_docx(tmp_path / f"n{i}.docx", f"通知{i}", [f"第{i}号批量通知"]),
-                                type="other", title=f"批量通知{i}", date="2011-05-01",
-                                unit="区建设局规划处") for i in range(3)]
-        assert search(arc, "批量通知") == []  # the index waits for the end of the batch
-    assert {h.filing_number for h in search(arc, "批量通知")} == {r.filing_number for r in recs}
-    assert len(_index_files(arc)) <= before + 2  # one new segment (and its TOC), not three
+    filing = start_filing(arc)
+    recs = [_file_new(arc, tmp_path, i) for i in range(3)]
+    assert sync(arc, filing=filing) is None  # its own filings: nothing was left behind
+    assert len(_index_files(arc)) <= before + 1  # one new segment, not three
+    hits = search(arc, "听证会通知")
+    assert {h.filing_number for h in hits} == {r.filing_number for r in recs}
+    assert hits.notice is None
+
+
+def test_filings_left_behind_are_caught_up_by_the_next_search_with_a_notice(filed, tmp_path):
+    from docgen.search import search
+
+    arc, plan, pdf, docs = filed
+    recs = [_file_new(arc, tmp_path, i) for i in range(3)]  # a filer killed before indexing
+    arc.withdraw(docs[0].filing_number, reason="误报")
+    hits = search(arc, "听证会通知 OR 听证会安排", limit=100)
+    assert hits.notice == "search index was 4 filings behind the archive; caught up"
+    status = {h.filing_number: h.status for h in hits}
+    assert {r.filing_number for r in recs} <= set(status)
+    assert status[docs[0].filing_number] == "withdrawn"
+    assert search(arc, "听证会通知").notice is None  # caught up once
+
+
+def test_a_restored_audit_log_rebuilds_the_index(filed, tmp_path):
+    from docgen.search import search
+
+    arc, *_ = filed
+    log = arc.root / "audit.jsonl"
+    old = log.read_bytes()
+    _file_new(arc, tmp_path)
+    assert sync(arc) is not None
+    log.write_bytes(old)  # a backup of the log put back (the new 件's folder still there)
+    hits = search(arc, "建设局", limit=100)
+    assert "rewritten or restored audit log; rebuilt it from the archive (6 records)" in (
+        hits.notice)
+
+
+def test_a_busy_index_answers_from_what_it_has(filed, tmp_path):
+    from docgen.search import follow, index_path, search
+
+    arc, *_ = filed
+    rec = _file_new(arc, tmp_path)
+    with follow.locked(index_path(arc), 0):  # another process catching up or rebuilding
+        hits = search(arc, "听证会通知", wait=0)
+    assert hits == [] and "busy in another docgen" in hits.notice
+    assert search(arc, "听证会通知")[0].filing_number == rec.filing_number
 
 
 def test_index_rebuild_command(filed, docgen):
     arc, plan, *_ = filed
     code, out, err = docgen("index", "rebuild", "--archive", arc.root)
     assert code == 0 and "search index rebuilt (5 records)" in out
-    assert len(_index_files(arc)) <= 3  # one segment, its TOC and the lock file
+    assert len(_index_files(arc)) <= 4  # one segment, its TOC, Whoosh's lock, the cursor
     code, out, err = docgen("index", "--archive", arc.root)  # `docgen index` alone rebuilds
     assert code == 0 and "(5 records)" in out
     hits, err = search_json(docgen, arc, "审批")
     assert plan.filing_number in {h["filing_number"] for h in hits} and err == ""
+
+
+def test_rebuild_reads_records_in_a_pool_in_order(filed, monkeypatch):
+    import docgen.search as facade
+
+    arc, *_ = filed
+    before = {h.filing_number: h.snippet for h in facade.search(arc, "建设局", limit=100)}
+    monkeypatch.setattr(facade, "READ_IN_POOL_FROM", 2)  # 5 records: the pool is used
+    assert facade.rebuild_index(arc, workers=2) == 5
+    hits = facade.search(arc, "建设局", limit=100)
+    assert {h.filing_number: h.snippet for h in hits} == before and hits.notice is None
 
 
 def test_help_has_examples_and_stays_light():

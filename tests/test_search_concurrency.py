@@ -18,24 +18,27 @@ WORKER = textwrap.dedent("""
     import sys, json, docx
     from pathlib import Path
     from docgen.archive import Archive
+    from docgen.search import start_filing, sync
     root, tag, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     arc = Archive(root)
     notices = []
-    for i in range(n):
+    for i in range(n):  # as `docgen file` does: mark, file, catch the index up
         path = root.parent / f"{tag}{i}.docx"
         d = docx.Document()
         d.add_paragraph(f"听证会记录 第{i}份 {tag}组：推进行政审批制度改革，限时办结。")
         d.save(path)
+        filing = start_filing(arc)
         rec = arc.file_import(path, type="other", title=f"听证会记录{tag}{i}", date="2011-06-10",
                               unit="区建设局规划处")
         notices += rec.notices
+        notices += [n for n in [sync(arc, filing=filing)] if n]
     print(json.dumps(notices, ensure_ascii=False))
 """)
 
 ENGINE_WORKER = textwrap.dedent("""
     import sys
     from docgen.search.engine import IndexDoc
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
     path, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     eng = WhooshEngine(path)
     for i in range(n):
@@ -61,19 +64,21 @@ def arc(tmp_path):
 
 @pytest.mark.slow
 def test_search_while_another_process_files_sees_a_consistent_index(arc, tmp_path):
-    from docgen.search import search
+    from docgen.search import search, start_filing, sync
 
     from test_search_cli import make_docx
 
+    filing = start_filing(arc)
     arc.file_import(make_docx(tmp_path / "first.docx", "首件", ["第一份记录"]), type="other",
                     title="首件", date="2011-06-01", unit="区建设局规划处")
+    assert sync(arc, filing=filing) is None
     writer = _spawn(tmp_path, WORKER, arc.root, "甲", 8)
     seen, searches = 0, 0
     while True:
         done = writer.poll() is not None
         hits = search(arc, "听证会记录", limit=100)
         searches += 1
-        assert hits.notice is None  # never mistaken for a broken index
+        assert hits.notice is None  # neither "behind" (the filer is at work) nor "rebuilt"
         assert len(hits) >= seen  # filed records never disappear
         seen = len(hits)
         for h in hits:  # every hit is a whole record: stored fields present and its own
@@ -112,7 +117,7 @@ def test_two_filers_and_a_rebuild_never_corrupt_the_index(arc, tmp_path):
 
 @pytest.mark.slow
 def test_two_engine_writers_wait_for_each_other(tmp_path):
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
 
     path = tmp_path / "index"
     eng = WhooshEngine(path)
@@ -130,13 +135,13 @@ def test_two_engine_writers_wait_for_each_other(tmp_path):
 
 
 def test_a_killed_writer_leaves_no_lock_behind(tmp_path):
-    from docgen.search.whoosh_engine import WhooshEngine
+    from docgen.search.whoosh import WhooshEngine
 
     path = tmp_path / "index"
     WhooshEngine(path).rebuild([IndexDoc("seed", "种子", "初始记录")])
     holder = _spawn(tmp_path, textwrap.dedent("""
         import sys, time
-        from docgen.search.whoosh_engine import WhooshEngine
+        from docgen.search.whoosh import WhooshEngine
         w = WhooshEngine(sys.argv[1])._writer(WhooshEngine(sys.argv[1]).open())
         print("locked", flush=True)
         time.sleep(600)

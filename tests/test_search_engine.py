@@ -1,15 +1,12 @@
-"""The search engine's parts: analysis, query language, snippets, the Whoosh engine's interface."""
+"""The search engine's parts: analysis, query language, snippets (engines: test_search_contract)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 
 from docgen.errors import QueryError
 from docgen.search import query as q
 from docgen.search.analysis import index_tokens, query_terms
-from docgen.search.engine import Filters, IndexDoc
 
 
 def test_bigrams_boundaries_latin_and_gaps():
@@ -72,66 +69,24 @@ def test_snippet_marks_and_windows():
     assert q.snippet("没有匹配的文字", ["审批"]) == "没有匹配的文字"
 
 
-@pytest.fixture
-def engine(tmp_path):
-    from docgen.search.whoosh_engine import WhooshEngine
-
-    eng = WhooshEngine(tmp_path / "index")
-    eng.rebuild([
-        IndexDoc("A-1", "规划处工作方案", "推进行政审批制度改革。", type="plan", year=2011,
-                 unit="区建设局规划处", unit_code="GHC", date=dt.date(2011, 4, 15)),
-        IndexDoc("A-2", "办公室承诺书", "承诺审批时限压缩至10个工作日。", type="commitment",
-                 year=2011, unit="区建设局办公室", unit_code="BGS", date=dt.date(2011, 5, 20)),
-        IndexDoc("B-1", "年度工作总结", "全年办结审批事项120件，GDP增长。", type="summary",
-                 year=2012, unit="区建设局规划处", unit_code="GHC", date=dt.date(2012, 12, 1)),
-    ])
-    return eng
-
-
-def numbers(hits):
-    return sorted(h.filing_number for h in hits)
-
-
-def test_engine_add_replaces_by_filing_number_and_remove_drops(engine):
-    assert numbers(engine.search("审批")) == ["A-1", "A-2", "B-1"]
-    engine.add([IndexDoc("A-1", "规划处工作方案（修订）", "听证会安排。", type="plan", year=2011)])
-    assert numbers(engine.search("审批")) == ["A-2", "B-1"]
-    assert numbers(engine.search("听证会")) == ["A-1"]
-    assert engine.remove(["A-2", "nope"]) == 1
-    assert numbers(engine.search("审批")) == ["B-1"]
-    assert engine.doc_count() == 2
-
-
-def test_engine_filters(engine):
-    assert numbers(engine.search("审批", Filters(type="plan"))) == ["A-1"]
-    assert numbers(engine.search("审批", Filters(year=2012))) == ["B-1"]
-    assert numbers(engine.search("审批", Filters(unit="规划处"))) == ["A-1", "B-1"]
-    assert numbers(engine.search("审批", Filters(unit="bgs"))) == ["A-2"]
-    assert numbers(engine.search("审批", Filters(date_from=dt.date(2011, 5, 1),
-                                                 date_to=dt.date(2011, 12, 31)))) == ["A-2"]
-    assert numbers(engine.search("NOT 审批")) == []
-    assert numbers(engine.search("NOT GDP")) == ["A-1", "A-2"]
-
-
-def test_engine_limit_total_and_hit_fields(engine):
-    hits = engine.search("审批", limit=2)
-    assert len(hits) == 2 and hits.total == 3
-    h = engine.search("GDP")[0]
-    assert (h.filing_number, h.title, h.date, h.type, h.unit) == (
-        "B-1", "年度工作总结", "2012-12-01", "summary", "区建设局规划处")
-    assert "【GDP】" in h.snippet and h.score > 0
-
-
-def test_unusable_index_is_reported_not_guessed(tmp_path):
-    from docgen.search.whoosh_engine import IndexUnusable, WhooshEngine
-
-    with pytest.raises(IndexUnusable, match="missing"):
-        WhooshEngine(tmp_path / "none").search("审批")
-
-
 def test_snippet_shows_the_records_own_characters():
     from docgen.search.query import snippet
 
     text = "推行行政审批限时办结、超时默许制度，审批时限平均压缩５７％。"
     assert snippet(text, ["审批时限", "57"]) == (
         "推行行政审批限时办结、超时默许制度，【审批时限】平均压缩【５７】％。")
+
+
+def test_whoosh_posting_blocks_hold_each_record_once(tmp_path):
+    """CompactPostingsWriter keeps Whoosh's block layout: 300 postings are 3 blocks, not a
+    block that grows (the whole list again) each time."""
+    from docgen.search.engine import IndexDoc
+    from docgen.search.whoosh import WhooshEngine, storage
+
+    eng = WhooshEngine(tmp_path / "index", workers=1)
+    eng.rebuild(IndexDoc(f"N-{i}", "", f"审批事项第{i}件") for i in range(300))
+    (reader, _offset), = eng.searcher().leaf_searchers()
+    ids = list(storage.doc_ids(reader.reader(), "body", "审批"))
+    assert sorted(ids) == list(range(300))
+    assert eng.whoosh_search("审批 事项", limit=5).scored_length() == 5
+    eng.close()

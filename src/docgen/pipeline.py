@@ -1,4 +1,4 @@
-"""The pipelines, top to bottom: load forms → render → convert (→ file → index).
+"""The pipelines, top to bottom: load forms → render → convert (→ file).
 
 Both are all-or-nothing on bad input: every form is checked before anything is written.
 """
@@ -118,12 +118,11 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
         _convert(work, Path(tmp) / "pdf", convert_options, on_converted)
-        with arc.batch():  # one search-index commit for the lot
-            for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
-                if pdf is None:
-                    filed.failed[path] = work.failed.get(docx, "not converted")
-                    continue
-                filed.records.append(arc.file_form(form, path, docx, pdf, options))
+        for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
+            if pdf is None:
+                filed.failed[path] = work.failed.get(docx, "not converted")
+                continue
+            filed.records.append(arc.file_form(form, path, docx, pdf, options))
     return filed
 
 
@@ -153,12 +152,10 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
                 if src not in converted:
                     filed.failed[src] = (f"{work.failed.get(src, 'no output')} — pass its "
                                          "PDF/A with --pdf")
-        with arc.batch():
-            for path in paths:
-                if path in filed.failed:
-                    continue
-                filed.records.append(arc.file_import(path, options,
-                                                     pdf=converted.get(path, pdf)))
+        for path in paths:
+            if path in filed.failed:
+                continue
+            filed.records.append(arc.file_import(path, options, pdf=converted.get(path, pdf)))
     return filed
 
 

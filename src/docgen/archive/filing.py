@@ -58,7 +58,6 @@ class Archive(ArchiveReader):
     def __init__(self, root: str | Path, *, clock=None):
         super().__init__(root, clock=clock)
         self._ledger = Ledger(self.audit_path)
-        self._unindexed: list[Record] | None = None  # inside batch(): records the index awaits
 
     # --- checking ------------------------------------------------------------------------
     def verify(self, year: int | None = None, *, deep: bool = False, anchor=None,
@@ -150,9 +149,7 @@ class Archive(ArchiveReader):
                 old.metadata, "撤回", when, who, reason.strip(), status="withdrawn"))
             change.commit({"action": "withdraw", "by": who, "time": when,
                            "filing_number": filing_number, "reason": reason.strip()})
-            rec = self.record(filing_number)
-            rec.notices.extend(self._index([rec]))
-            return rec
+            return self.record(filing_number)
 
     def update_settings(self, *, units: list[tuple[str, str]] = (),
                         deadlines: dict[tuple[int, str], dict] | None = None,
@@ -272,7 +269,6 @@ class Archive(ArchiveReader):
             change.commit(entry)
             done = [self.record(str(number))] + ([self.record(old.filing_number)] if old else [])
             done[0].notices.extend(notices)
-            done[0].notices.extend(self._index(done))
             return done[0]
 
     def _check_consistent(self, ledger: Ledger, group: numbering.FilingNumber) -> None:
@@ -294,47 +290,6 @@ class Archive(ArchiveReader):
             raise ArchiveError(f"{self.root}: the archive is not consistent — {what}; nothing "
                                "was filed. Run `docgen verify` and restore the archive from its "
                                "backup before filing again")
-
-    @contextlib.contextmanager
-    def batch(self):
-        """File many 件, then update the search index once (one commit, not one per 件).
-
-        Each filing is complete and durable as it happens; only the derived index waits for
-        the end of the batch. Index notices land on the records they concern.
-        """
-        outer = self._unindexed is None
-        if outer:
-            self._unindexed = []
-        try:
-            yield self
-        finally:
-            if outer:
-                pending, self._unindexed = self._unindexed, None
-                # a 件 changed twice in the batch (filed, then superseded): its last state
-                latest = {rec.filing_number: rec for rec in pending}
-                if latest:
-                    first = pending[0]
-                    first.notices.extend(self._index_now(list(latest.values())))
-
-    def _index(self, changed: list[Record]) -> list[str]:
-        """Tell the derived search index (now, or at the end of a batch); never fails filing."""
-        if self._unindexed is not None:
-            self._unindexed.extend(changed)
-            return []
-        return self._index_now(changed)
-
-    def _index_now(self, changed: list[Record]) -> list[str]:
-        try:
-            from docgen.search import index_records
-        except ImportError:
-            return []
-        try:
-            notice = index_records(self, changed)
-        except Exception as e:  # noqa: BLE001 - the index is derived; rebuild it later
-            names = ", ".join(rec.filing_number for rec in changed)
-            return [f"search index not updated for {names}: {type(e).__name__}: {e} "
-                    "(run `docgen index` to rebuild)"]
-        return [notice] if notice else []
 
     @contextlib.contextmanager
     def _locked(self):

@@ -118,7 +118,7 @@ def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json,
 
     options = FilingOptions.build(by=by, supersedes=supersedes, submitted=submitted,
                                   duplicate_ok=duplicate_ok)
-    arc = _open(archive_root)
+    arc = _open_for_filing(ctx, archive_root)
     with conversion_progress(ctx, len(paths)) as on_converted:
         filed = file_forms(arc, paths, options=options, on_converted=on_converted)
     _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)
@@ -170,8 +170,53 @@ def withdraw(ctx, filing_number, reason, as_json, by, archive_root):
 
 # --- shared machinery -------------------------------------------------------------------------
 
+def _open_for_filing(ctx, archive_root):
+    """The archive, with the search index brought up to it once the command ends."""
+    arc = _open(archive_root)
+    _index_when_done(ctx, arc)
+    return arc
+
+
+def _index_when_done(ctx, arc) -> None:
+    """Bring the search index up to the archive once the command ends, filed or failed: one
+    index commit for all its filings. The index is derived: its failure is a notice, never a
+    failed filing, and the next search or filing catches up."""
+    from docgen.search import start_filing
+
+    try:
+        filing = start_filing(arc)  # so the catch-up knows which changes are this command's
+    except OSError:  # a read-only index folder: sync will say so
+        filing = None
+    head = _head(arc)
+    ctx.call_on_close(lambda: _update_index(ctx, arc, filing, head))
+
+
+def _head(arc):
+    try:
+        return arc.audit_head()
+    except Exception:  # noqa: BLE001 - a damaged log: filing refuses, verify names it
+        return None
+
+
+def _update_index(ctx, arc, filing, head) -> None:
+    from docgen.search import sync
+
+    if _head(arc) == head:  # nothing was filed: a refused command leaves everything as it was
+        if filing is not None:
+            filing.done()
+        return
+    try:
+        message = sync(arc, filing=filing)
+    except Exception as e:  # noqa: BLE001 - the filings are done and durable whatever this does
+        message = (f"search index not updated ({type(e).__name__}: {e}); the next search or "
+                   "filing catches up")
+    if message:
+        notice(ctx, f"docgen: {message}")
+
+
 def _withdraw(ctx, archive_root, filing_number, reason, by, as_json):
-    rec = _open(archive_root).withdraw(filing_number, reason=reason or "", by=by)
+    rec = _open_for_filing(ctx, archive_root).withdraw(filing_number, reason=reason or "",
+                                                       by=by)
     _report(ctx, [rec], as_json)
 
 
@@ -193,7 +238,7 @@ def _import(ctx, archive_root, paths, fields, *, submitted, supersedes, duplicat
                        "--date 2011-06-10")
     options = ImportOptions.build(**fields, by=by, supersedes=supersedes, submitted=submitted,
                                   duplicate_ok=duplicate_ok)
-    arc = _open(archive_root)
+    arc = _open_for_filing(ctx, archive_root)
     with conversion_progress(ctx, len(paths)) as on_converted:
         filed = import_files(arc, paths, options=options, pdf=pdf, on_converted=on_converted)
     _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)

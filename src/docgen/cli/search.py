@@ -75,6 +75,8 @@ def search(ctx, query, type_, year, unit, date_from, date_to, limit, as_json, ar
 def index(ctx, archive_root):
     """The search index under ARCHIVE/index/ (derived: delete and rebuild it any time).
 
+    Searches and filings keep it up to date with the archive's audit log by themselves.
+
     `docgen index` alone is `docgen index rebuild`.
 
     \b
@@ -89,7 +91,7 @@ def index(ctx, archive_root):
 @archive_option
 @click.pass_context
 def rebuild(ctx, archive_root):
-    """Rebuild the search index from the archive's files, with a progress bar.
+    """Rebuild the search index from the archive's files, on every core, with a progress bar.
 
     Searches keep working on the old index until the new one is complete.
 
