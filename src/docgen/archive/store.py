@@ -22,6 +22,7 @@ from docgen.archive.records import RECORD_NAME, Record
 from docgen.archive.settings import Settings, Unit
 from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
+from docgen.textcheck import text_problem
 from docgen.vocab import CLASSIFICATIONS, RECORD_TYPES, RETENTION_CODES
 
 RECORDS, INDEX, TMP, LOCK = txn.RECORDS, "index", txn.TMP, ".lock"
@@ -185,6 +186,12 @@ class Archive:
         if classification not in CLASSIFICATIONS:
             problems.append(f"classification {classification!r} is not a 密级; use one of "
                             f"{', '.join(CLASSIFICATIONS)}")
+        for what, value in (("title", title), ("kind", kind), ("unit", unit),
+                            ("unit code", unit_code), ("doc number", doc_number),
+                            ("responsible", responsible)):
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem:
+                problems.append(f"{what}: {problem}")
         if campaign_year is not None and not 1000 <= int(campaign_year) <= 9999:
             problems.append(f"campaign year {campaign_year!r} is not a four-digit year")
         if problems:
@@ -213,6 +220,9 @@ class Archive:
         """Mark a 件 withdrawn (撤回); nothing is deleted."""
         if not (reason or "").strip():
             raise BadInput(f"withdrawing {filing_number}: give the reason (--reason)")
+        if text_problem(reason, multiline=True):
+            raise BadInput(f"withdrawing {filing_number}: the reason "
+                           f"{text_problem(reason, multiline=True)}")
         with self._locked():
             old = self.record(filing_number)
             if old.status != "filed":

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import (classifications, conversion_progress, echo_json, notice,
-                                record_types, retentions)
+from docgen.cli._common import (TEXT, TextOption, classifications, conversion_progress,
+                                echo_json, notice, record_types, retentions, tsv)
 from docgen.errors import BadInput, ConversionFailed, StatusIncomplete
 
 RETENTIONS = retentions()
@@ -23,7 +23,7 @@ def archive_option(f):
 
 
 def by_option(f):
-    return click.option("--by", metavar="NAME",
+    return click.option("--by", metavar="NAME", type=TEXT,
                         help="Who acts, for the audit log (default: the OS user).")(f)
 
 
@@ -62,12 +62,12 @@ def _deadlines(values) -> dict[tuple[int, str], dict]:
 @click.command()
 @click.argument("root", metavar="[ARCHIVE]", required=False, type=click.Path(path_type=Path))
 @archive_option
-@click.option("--fonds-code", metavar="CODE", help="全宗号, e.g. Z109.")
-@click.option("--fonds-name", metavar="NAME", help="立档单位名称, e.g. 区建设局.")
-@click.option("--unit", "units", multiple=True, metavar="NAME=CODE",
+@click.option("--fonds-code", metavar="CODE", type=TEXT, help="全宗号, e.g. Z109.")
+@click.option("--fonds-name", metavar="NAME", type=TEXT, help="立档单位名称, e.g. 区建设局.")
+@click.option("--unit", "units", multiple=True, type=TextOption(metavar="NAME=CODE"),
               help="A unit and its 机构代码, e.g. 区建设局规划处=GHC (repeatable).")
-@click.option("--filing-office", metavar="NAME", help="The office filings go to [局监察科].")
-@click.option("--deadline", "deadlines", multiple=True, metavar="YEAR:STEP=DATE",
+@click.option("--filing-office", metavar="NAME", type=TEXT, help="The office filings go to [局监察科].")
+@click.option("--deadline", "deadlines", multiple=True, type=TextOption(metavar="YEAR:STEP=DATE"),
               help="Change a calendar date, e.g. 2011:commitment=2011-05-20, or a window "
                    "2011:fulfilment=2011-09-01..2011-10-31 (repeatable).")
 @click.option("--update", is_flag=True, help="Change an existing archive's settings instead.")
@@ -118,13 +118,13 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
                    "saved as PDF/A), Word files (converted here), others kept as they are.")
 @click.option("--type", "doc_type", type=IMPORT_TYPES, help="With --import: plan, commitment, "
               "summary or other.")
-@click.option("--title", help="With --import: 题名.")
-@click.option("--date", "date", help="With --import: 成文日期, e.g. 2011-06-10.")
-@click.option("--kind", help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it).")
-@click.option("--unit", help="With --import: the filing unit's name (default: the only one).")
-@click.option("--unit-code", help="With --import: its 机构代码 when not in the settings.")
-@click.option("--doc-number", help="With --import: 文件编号.")
-@click.option("--responsible", help="With --import: 责任者 (default: the unit).")
+@click.option("--title", type=TEXT, help="With --import: 题名.")
+@click.option("--date", "date", type=TEXT, help="With --import: 成文日期, e.g. 2011-06-10.")
+@click.option("--kind", type=TEXT, help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it).")
+@click.option("--unit", type=TEXT, help="With --import: the filing unit's name (default: the only one).")
+@click.option("--unit-code", type=TEXT, help="With --import: its 机构代码 when not in the settings.")
+@click.option("--doc-number", type=TEXT, help="With --import: 文件编号.")
+@click.option("--responsible", type=TEXT, help="With --import: 责任者 (default: the unit).")
 @click.option("--retention", type=RETENTIONS, default="定期30年", show_default=True,
               help="With --import: 保管期限.")
 @click.option("--classification", type=CLASSIFICATIONS, default="公开", show_default=True,
@@ -133,12 +133,12 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
               "e.g. 2011 for 评议结果 dated 2012.")
 @click.option("--pdf", "pdf", type=click.Path(path_type=Path),
               help="With --import: its PDF/A, when FILE is not one.")
-@click.option("--submitted", metavar="DATE", help="报送日期: when the document reached the "
+@click.option("--submitted", metavar="DATE", type=TEXT, help="报送日期: when the document reached the "
               "filing office, if before today (e.g. handed in on paper); status judges by it.")
-@click.option("--supersedes", metavar="档号", help="File as a new version of this 件.")
-@click.option("--withdraw", "withdraw", metavar="档号", help="Withdraw (撤回) this 件 instead; "
+@click.option("--supersedes", metavar="档号", type=TEXT, help="File as a new version of this 件.")
+@click.option("--withdraw", "withdraw", metavar="档号", type=TEXT, help="Withdraw (撤回) this 件 instead; "
               "nothing is deleted.")
-@click.option("--reason", help="With --withdraw: why.")
+@click.option("--reason", type=TEXT, help="With --withdraw: why.")
 @click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON.")
 @by_option
 @click.pass_context
@@ -223,7 +223,7 @@ def _report(ctx, recs, as_json: bool) -> None:
                     "notices": r.notices} for r in recs])
     else:
         for r in recs:
-            click.echo(f"{r.filing_number}\t{r.status}\t{r.title}")
+            click.echo(tsv(r.filing_number, r.status, r.title))
     for r in recs:
         for n in r.notices:
             notice(ctx, f"docgen: {n}")
@@ -232,8 +232,8 @@ def _report(ctx, recs, as_json: bool) -> None:
 @click.command()
 @archive_option
 @click.option("--year", type=int, help="Campaign year (default: the latest with filings).")
-@click.option("--unit", help="One unit, by name or 机构代码.")
-@click.option("--today", help="Judge deadlines as of this date instead of today, e.g. "
+@click.option("--unit", type=TEXT, help="One unit, by name or 机构代码.")
+@click.option("--today", type=TEXT, help="Judge deadlines as of this date instead of today, e.g. "
               "2011-12-31 (filings count whenever they were made).")
 @click.option("--strict", is_flag=True, help="Exit 11 when a required filing is missing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
@@ -259,8 +259,8 @@ def status(archive_root, year, unit, today, strict, as_json):
         echo_json({"year": year, "rows": [r.to_json() for r in rows]})
     else:
         for r in rows:
-            click.echo(f"{r.unit_code}\t{r.stage}\t{r.kind}\t{r.due.isoformat()}\t{r.label}\t"
-                       f"{' '.join(r.filing_numbers) or '-'}")
+            click.echo(tsv(r.unit_code, r.stage, r.kind, r.due.isoformat(), r.label,
+                           " ".join(r.filing_numbers) or "-"))
     missing = [r for r in rows if r.state == MISSING]
     if strict and missing:
         raise StatusIncomplete(f"{len(missing)} required filing(s) missing in {year}",
