@@ -44,7 +44,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
                        pdf: bool = False, convert_options=None,
                        on_converted: OnConverted | None = None) -> Generated:
     """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid."""
-    from docgen.render import open_template, render_form
+    from docgen.render import open_template, render_documents
 
     form_paths = [Path(p) for p in form_paths]
     forms = load_all(form_paths, nothing="written")
@@ -63,8 +63,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
                            f"({', '.join(sorted(types))}) — generate one type at a time")
     options = _require_converter(convert_options) if pdf else None
     result = Generated(forms=forms)
-    for form, dst in zip(forms, targets):
-        result.docx.append(render_form(form, dst, template))
+    result.docx = render_documents(list(zip(forms, targets)), template)
     if pdf:
         _convert(result, Path(out_dir), options, on_converted)
     return result
@@ -80,7 +79,7 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
                submitted=None, convert_options=None,
                on_converted: OnConverted | None = None) -> Filed:
     """Render, convert and file each form; a form whose PDF fails is reported, not filed."""
-    from docgen.render import render_form
+    from docgen.render import render_documents
 
     form_paths = [Path(p) for p in form_paths]
     forms = load_all(form_paths, nothing="filed")
@@ -93,8 +92,8 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
     filed = Filed()
     with tempfile.TemporaryDirectory(prefix="docgen-file-") as tmp:
         work = Generated(forms=forms)
-        for i, (form, path) in enumerate(zip(forms, form_paths)):
-            work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
+        work.docx = render_documents([(form, Path(tmp) / f"{i:03d}-{path.stem}.docx")
+                                      for i, (form, path) in enumerate(zip(forms, form_paths))])
         _convert(work, Path(tmp) / "pdf", options, on_converted)
         with arc.batch():  # one search-index commit for the lot
             for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):

@@ -7,6 +7,7 @@ reach Python internals. A template may use only the variables of `context(form)`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from docgen.dates import format_cn
 from docgen.errors import TemplateError
 from docgen.models import FORM_MODELS, Form
+from docgen.sandbox import LIMITS, Limits
 
 CN_DIGITS = "零一二三四五六七八九"
 SECTION_TITLES = {
@@ -107,22 +109,31 @@ def context(form: Form) -> dict:
     return data
 
 
-def _sandbox():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def _sandbox(limits: Limits = LIMITS):
+    """The bounded sandbox (docgen.sandbox): one per document, its budgets count per use."""
+    from docgen.sandbox import environment
 
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return environment(limits)
 
 
-def render_form(form: Form, out_path: Path, template: Path | None = None) -> Path:
-    """Render `form` into `out_path` (.docx), written atomically; return the path."""
+def render_form(form: Form, out_path: Path, template: Path | None = None, *,
+                limits: Limits = LIMITS) -> Path:
+    """Render `form` into `out_path` (.docx), written atomically; return the path.
+
+    In this process: the sandbox bounds what a template may ask for, but only
+    `render_documents` (a child process) bounds time and memory.
+    """
     from jinja2 import TemplateError as JinjaError
     from jinja2.exceptions import SecurityError
 
+    from docgen.sandbox import TemplateLimit
+
     template = Path(template) if template else default_template(form.type)
-    tpl = open_template(template)
+    tpl = open_template(template, limits)
     try:
-        tpl.render(context(form), jinja_env=_sandbox(), autoescape=True)
+        tpl.render(context(form), jinja_env=_sandbox(limits), autoescape=True)
+    except TemplateLimit as e:
+        raise TemplateError(f"{template}{_where(e)}: {e} — simplify the template") from None
     except SecurityError as e:
         raise TemplateError(f"{template}: the template tried something unsafe ({e}) — "
                             "templates may only use the form's values") from None
@@ -130,6 +141,16 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
         where = _where(e)
         raise TemplateError(f"{template}{where}: {e.message or e} — run "
                             f"`docgen template check {template} --type {form.type}`") from None
+    except RecursionError:
+        raise TemplateError(f"{template}: the template calls itself too deep (a recursive "
+                            "macro?) — simplify the template") from None
+    except MemoryError:
+        raise TemplateError(f"{template}: the template needed more memory than rendering "
+                            "may use — simplify the template") from None
+    except Exception as e:  # noqa: BLE001 - the template's own code failed ({{ 1/0 }})
+        raise TemplateError(f"{template}: the template failed: {type(e).__name__}: "
+                            f"{str(e)[:200]} — run `docgen template check {template} "
+                            f"--type {form.type}`") from None
     core = tpl.docx.core_properties
     core.title = form.display_title
     core.author = form.issuer
@@ -151,14 +172,17 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
     return out_path
 
 
-def open_template(template: Path):
+def open_template(template: Path, limits: Limits = LIMITS):
     from docxtpl import DocxTemplate
+
+    from docgen.sandbox import check_package
 
     if not template.is_file():
         raise TemplateError(f"{template}: no such template — give a .docx made in Word or WPS, "
                             f"or leave out --template to use the bundled one")
     if not zipfile.is_zipfile(template):
         raise TemplateError(f"{template}: not a Word .docx file (not a zip) — save it as .docx")
+    check_package(template, limits)  # before python-docx unpacks anything
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()
@@ -221,3 +245,55 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
     unused = sorted(fields - shown - NOT_PRINTED)
     return TemplateReport(template, form_type, errors, unknown, unused)
 
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    form: Form
+    out_path: Path  # where the child writes (a staging folder); the parent moves it
+    template: Path | None
+    limits: Limits
+
+
+def render_documents(jobs: list[tuple[Form, Path]], template: Path | None = None, *,
+                     limits: Limits = LIMITS) -> list[Path]:
+    """Render each (form, out_path) in one child process bounded in time and memory
+    (docgen.sandbox.run_bounded); return the paths. All or nothing: the child writes into a
+    hidden staging folder beside each output, and files are moved to their names only
+    when every document rendered. A template past a bound is TemplateError (exit 4).
+    """
+    import shutil
+
+    from docgen.sandbox import run_bounded
+
+    if template is not None:
+        open_template(Path(template), limits)  # a bad package fails here, before the fork
+    staged: list[RenderJob] = []
+    stages: dict[Path, Path] = {}
+    made: list[Path] = []  # output folders this call created: gone again on failure
+    done = False
+    try:
+        for i, (form, out) in enumerate(jobs):
+            folder = Path(out).parent
+            if folder not in stages:
+                missing = [p for p in (folder, *folder.parents) if not p.exists()]
+                folder.mkdir(parents=True, exist_ok=True)
+                made += missing
+                stages[folder] = Path(tempfile.mkdtemp(prefix=".docgen-render-", dir=folder))
+            staged.append(RenderJob(form, stages[folder] / f"{i:04d}.docx",
+                                    Path(template) if template else None, limits))
+        results = run_bounded(_render_job, staged, limits=limits, what="rendering")
+        for (_, out), path in zip(jobs, results):
+            os.replace(path, out)
+        done = True
+        return [Path(out) for _, out in jobs]
+    finally:
+        for stage in stages.values():
+            shutil.rmtree(stage, ignore_errors=True)
+        for folder in made if not done else ():
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # deepest first; only when empty
+
+
+def _render_job(job: RenderJob) -> Path:
+    return render_form(job.form, job.out_path, job.template, limits=job.limits)
