@@ -199,21 +199,33 @@ def _where(e) -> str:
 
 @dataclass(frozen=True)
 class TemplateReport:
-    """What `template check` found: broken tags, unknown variables, unused fields."""
+    """What `template check` found: broken or unsafe tags, unknown variables, unused fields,
+    and what a trial render with the example form hit (a limit, a runtime error)."""
 
     path: Path
     form_type: str
     syntax_errors: list[str]
     unknown: list[str]  # used by the template, not defined by the form type
     unused: list[str]  # fields of the form type the template never shows
+    render_errors: list[str] = ()  # from rendering the bundled example in the sandbox
 
     @property
     def ok(self) -> bool:
-        return not self.syntax_errors and not self.unknown
+        return not self.syntax_errors and not self.unknown and not self.render_errors
 
 
-def check_template(template: Path, form_type: str) -> TemplateReport:
-    """Parse every part of a template; report broken tags by paragraph and variable mismatches."""
+# block tags that need an end tag; `set` only in its block form ({% set x %}…{% endset %})
+_OPENERS = {"for", "if", "macro", "call", "filter", "with", "autoescape", "block", "set",
+            "raw", "trans"}
+_SYNTAX_FIX = "fix the tag: {{ name }}, {% if … %}…{% endif %}"
+_UNSAFE_FIX = "templates may only use the form's values, without include, import or `_` names"
+
+
+def check_template(template: Path, form_type: str, *, limits: Limits = LIMITS,
+                   trial: bool = True) -> TemplateReport:
+    """Check a template as `generate` would use it: its package (sizes), every part's tags
+    (broken or unsafe, by paragraph, at the tag that opens a broken block), its variables,
+    then — when those pass and `trial` — a bounded render of the bundled example form."""
     from docx.oxml import parse_xml
     from jinja2 import TemplateSyntaxError, meta
 
@@ -221,30 +233,86 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
         raise TemplateError(f"--type {form_type!r} is not a form type — use one of: "
                             f"{', '.join(FORM_MODELS)}")
     template = Path(template)
-    tpl = open_template(template)
-    env = _sandbox()
+    tpl = open_template(template, limits)
+    env = _sandbox(limits)
     parts = [("body", tpl.xml_to_string(tpl.docx._element.body))]
     for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for rel in tpl.docx._part.rels.values():
             if rel.reltype == uri and rel.target_part.blob:
                 parts.append((label, tpl.xml_to_string(parse_xml(rel.target_part.blob))))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type.endswith("wordprocessingml.footnotes+xml"):
+            parts.append(("footnotes", part.blob.decode("utf-8", "replace")))
+    core = tpl.docx.core_properties
+    for prop in ("author", "comments", "identifier", "language", "subject", "title"):
+        if getattr(core, prop, None):
+            parts.append((f"document property {prop}", getattr(core, prop)))
     errors, used = [], set()
     for label, xml in parts:
         src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
         try:
             used |= meta.find_undeclared_variables(env.parse(src))
         except TemplateSyntaxError as e:
+            lineno = e.lineno
+            if (e.message or "").startswith("Unexpected end of template"):
+                lineno = _unclosed_block(env, src) or lineno
             lines = src.splitlines()
-            text = re.sub(r"<[^>]+>", "", lines[e.lineno - 1]) if e.lineno <= len(lines) else ""
-            para = sum(1 for line in lines[: e.lineno] if line.startswith("<w:p"))
-            errors.append(f"{template}: {label} paragraph {para} {text.strip()[:60]!r}: "
-                          f"{e.message} — fix the tag: {{{{ name }}}}, {{% if … %}}…{{% endif %}}")
+            text = re.sub(r"<[^>]+>", "", lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+            para = sum(1 for line in lines[:lineno] if line.startswith("<w:p"))
+            where = f"{label} paragraph {para}" if label in ("body", "header", "footer",
+                                                              "footnotes") else label
+            fix = _UNSAFE_FIX if "not allowed" in e.message or "(unsafe)" in e.message else (
+                _SYNTAX_FIX)
+            errors.append(f"{template}: {where} {text.strip()[:60]!r}: {e.message} — {fix}")
     fields = set(FORM_MODELS[form_type].model_fields)
     unknown = sorted(used - fields - DERIVED)
     shown = used | {name[: -len("_cn")] for name in used if name.endswith("_cn")}
     unused = sorted(fields - shown - NOT_PRINTED)
-    return TemplateReport(template, form_type, errors, unknown, unused)
+    failed = []
+    if trial and not errors and not unknown:
+        failed = _trial_render(template, form_type, limits)
+    return TemplateReport(template, form_type, errors, unknown, unused, failed)
 
+
+def _unclosed_block(env, src: str) -> int | None:
+    """The line of the innermost block tag left open at the end of `src`."""
+    try:
+        tokens = [t for t in env.lex(src) if t[1] not in ("whitespace", "data")]
+    except Exception:  # noqa: BLE001 - a lexer error: keep Jinja's own line
+        return None
+    stack: list[int] = []
+    for i, (lineno, kind, value) in enumerate(tokens):
+        if kind != "block_begin" or i + 1 >= len(tokens) or tokens[i + 1][1] != "name":
+            continue
+        name = tokens[i + 1][2]
+        if name == "set":  # `{% set x = … %}` is a statement, not a block
+            head = []
+            for t in tokens[i + 2:]:
+                if t[1] == "block_end":
+                    break
+                head.append(t[1:])
+            if ("operator", "=") in head:
+                continue
+        if name in _OPENERS:
+            stack.append(lineno)
+        elif name.startswith("end") and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _trial_render(template: Path, form_type: str, limits: Limits) -> list[str]:
+    """Render the bundled example form with the template, bounded; what went wrong, if any."""
+    from docgen import forms, resources
+
+    example = resources.example(form_type)
+    data, positions = forms.parse(example.read_text(encoding="utf-8"), Path(example.name))
+    form = forms.validate(data, positions, example.name)
+    with tempfile.TemporaryDirectory(prefix="docgen-check-") as tmp:
+        try:
+            render_documents([(form, Path(tmp) / "trial.docx")], template, limits=limits)
+        except TemplateError as e:
+            return [f"rendering the example {form_type} form: {line}" for line in e.lines()]
+    return []
 
 
 @dataclass(frozen=True)
