@@ -274,6 +274,7 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
         add(f"bag-info.txt: Docgen-Bundle-Format is {info.get('Docgen-Bundle-Format')!r}, "
             f"not {FORMAT!r} — not a docgen bundle, so its catalogue cannot be checked")
         return
+    _check_tag_files(bag, add)
     data = bag / "data"
     metas = _records(data, b, add)
     result.records = len(metas)
@@ -294,6 +295,26 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
     _check_audit(data / AUDIT, metas, add)
     _check_catalogue(data / CATALOGUE_XLSX, metas, add)
     _check_merged(data / MERGED, metas, add)
+
+
+def _check_tag_files(bag: Path, add) -> None:
+    """The bag's top holds bagit's files and data/ only, and every payload manifest has its
+    tag manifest (docgen always writes one: without it bag-info and the manifests are
+    covered by no digest)."""
+    names = set()
+    for p in bag.iterdir():
+        if p.is_dir() != (p.name == "data"):
+            add(f"{p.name}: a {'folder' if p.is_dir() else 'file'} where a bag has "
+                f"{'a file' if p.is_dir() else 'the data/ folder'}")
+        else:
+            names.add(p.name)
+    for name in sorted(names - {"bagit.txt", "bag-info.txt", "data"}):
+        if not re.fullmatch(r"(tag)?manifest-[a-z0-9]+\.txt", name):
+            add(f"{name}: not part of a docgen bundle (a bag's top holds only bagit.txt, "
+                "bag-info.txt, the manifests and data/)")
+    for name in sorted(n for n in names if n.startswith("manifest-")):
+        if f"tag{name}" not in names:
+            add(f"tag{name}: missing — the bag-info and manifests are covered by no digest")
 
 
 def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
