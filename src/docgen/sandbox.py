@@ -18,6 +18,7 @@ Every bound exceeded is a TemplateError (exit 4) that names the bound.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import signal
@@ -43,6 +44,7 @@ class Limits:
     # is about 5 MB of WordprocessingML)
     seconds: float = 30.0  # wall clock per document (docgen renders one in ~20 ms)
     memory: int = 1 << 30  # bytes of address space the render child may add to the parent's
+    max_file_bytes: int = 512 << 20  # any file the render child writes (RLIMIT_FSIZE)
     max_part_bytes: int = 64 << 20  # one unpacked part of the .docx (the body, an image)
     max_package_bytes: int = 256 << 20  # all parts together, unpacked
     max_parts: int = 2_000
@@ -353,8 +355,15 @@ def _child(send, fn, jobs, limits: Limits) -> None:
             except DocgenError as e:
                 send.send(("docgen", (type(e), e.message, e.details)))
                 return
+            except OSError as e:
+                if e.errno != errno.EFBIG:
+                    raise
+                send.send(("docgen", (TemplateError, f"{_name(job)}rendering wrote a file "
+                                      f"past {_mb(limits.max_file_bytes)} and was stopped "
+                                      "— simplify the template", [])))
+                return
             except MemoryError:
-                send.send(("docgen", (TemplateError, f"{_name(job)}{'rendering'} needed more "
+                send.send(("docgen", (TemplateError, f"{_name(job)}rendering needed more "
                                       f"than {limits.memory >> 20} MB of memory and was "
                                       "stopped — simplify the template", [])))
                 return
@@ -387,7 +396,7 @@ def _limit_self(limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (want, hard))
     # a .docx never nears this; past it the write fails (EFBIG) instead of filling the disk
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    size = 4 * limits.max_output
+    size = limits.max_file_bytes
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     if hard == resource.RLIM_INFINITY or hard > size:
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))

@@ -21,8 +21,9 @@ _NONCHARS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
 _BAD_SINGLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARS}]")
 _BAD_MULTI = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARS}]")
-# what `visible` escapes: the refused set plus tab, newline and backslash (TSV's own syntax)
-_UNSAFE_OUT = re.compile(f"[\\\\\x00-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARS}]")
+# what `visible` escapes: the refused set plus tab, newline, backslash (TSV's own syntax)
+# and the Unicode line and paragraph separators (str.splitlines breaks on them)
+_UNSAFE_OUT = re.compile(f"[\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARS}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"}
 _NAMES = {"\x00": "NUL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN",
           "\x1b": "ESC", "\x07": "BEL", "\x08": "BACKSPACE", "\x7f": "DEL"}

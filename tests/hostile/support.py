@@ -69,3 +69,23 @@ def small_bundle(arc, out: Path) -> Path:
     make_bundle(arc, out, BundleOptions(year=2011, checksums=("sha256",)),
                 clock=lambda: dt.datetime(2011, 12, 31, 9, 0, tzinfo=dt.timezone.utc))
     return out
+
+
+def word_template(path: Path, *paragraphs: str) -> Path:
+    """A clerk's own template: one paragraph per text, as Word writes it."""
+    import docx
+
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    d.save(path)
+    return path
+
+
+def files_under(path: Path) -> dict[str, bytes]:
+    """Every file under path (but the lock file) with its bytes: equal before and after
+    proves nothing was written."""
+    if not path.exists():
+        return {}
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
