@@ -108,7 +108,7 @@ def verify(archive, year: int | None = None, *, deep: bool = False) -> VerifyRep
         except Exception as e:  # noqa: BLE001 - one malformed 件 must not hide the rest
             add(USABILITY, folder.name, f"cannot be checked ({_why(e)})")
             rec = None
-        if rec is not None:
+        if rec is not None and isinstance(rec.filing_number, str):
             on_disk[rec.filing_number] = rec
         try:
             n = numbering.parse(folder.name)
