@@ -230,6 +230,8 @@ def _rebuild(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     info, body = items[j]
     op = rng.choice(["rename", "drop", "extra", "twice", "file-and-folder", "long-name",
                      "json", "content", "symlink"])
+    if op == "json" and not info.filename.endswith((".json", ".jsonl")):
+        op = "content"
     what = f"{op} {info.filename}"
     if op == "rename":
         items[j] = (_renamed(info, info.filename + rng.choice(["x", ".bak", "/a"])), body)
@@ -243,7 +245,7 @@ def _rebuild(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         items.append((_renamed(info, f"{info.filename}/inner.txt"), b"x"))
     elif op == "long-name":
         items.append((_renamed(info, f"{top}/data/{'长' * 120}.txt"), b"x"))
-    elif op == "json" and info.filename.endswith((".json", ".jsonl")):
+    elif op == "json":
         lines = body.decode().splitlines()
         k = rng.randrange(len(lines)) if info.filename.endswith(".jsonl") else None
         if k is None:

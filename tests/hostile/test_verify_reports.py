@@ -151,6 +151,20 @@ def test_bundle_without_its_tag_manifest_fails(tmp_path, docgen, bundle):
     assert code == 8 and "tagmanifest-sha256.txt: missing" in err
 
 
+def test_bundle_whose_tag_manifest_leaves_out_a_tag_file_fails(tmp_path, docgen, bundle):
+    with zipfile.ZipFile(bundle) as z:
+        items = [(i, z.read(i)) for i in z.infolist()]
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        for info, body in items:
+            if info.filename.endswith("tagmanifest-sha256.txt"):
+                body = b"".join(line for line in body.splitlines(keepends=True)
+                                if b"bag-info.txt" not in line)
+            z.writestr(info, body)
+    code, out, err = docgen("bundle", "verify", bad)
+    assert code == 8 and "does not list bag-info.txt, so no digest covers it" in err
+
+
 def test_bundle_verify_bad_option_is_exit_10(docgen, bundle):
     code, out, err = docgen("bundle", "verify", bundle, "--max-ratio", "0")
     assert code == ExitCode.bad_input == 10

@@ -220,9 +220,9 @@ class Archive:
         """Mark a 件 withdrawn (撤回); nothing is deleted."""
         if not (reason or "").strip():
             raise BadInput(f"withdrawing {filing_number}: give the reason (--reason)")
-        if text_problem(reason, multiline=True):
-            raise BadInput(f"withdrawing {filing_number}: the reason "
-                           f"{text_problem(reason, multiline=True)}")
+        problem = text_problem(reason, multiline=True)
+        if problem:
+            raise BadInput(f"withdrawing {filing_number}: the reason {problem}")
         with self._locked():
             old = self.record(filing_number)
             if old.status != "filed":

@@ -315,6 +315,17 @@ def _check_tag_files(bag: Path, add) -> None:
     for name in sorted(n for n in names if n.startswith("manifest-")):
         if f"tag{name}" not in names:
             add(f"tag{name}: missing — the bag-info and manifests are covered by no digest")
+    must = {"bagit.txt", "bag-info.txt"} | {n for n in names if n.startswith("manifest-")}
+    for name in sorted(n for n in names if n.startswith("tagmanifest-")):
+        try:
+            text = (bag / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            add(f"{name}: cannot be read ({e})")
+            continue
+        listed = {parts[1].strip() for line in text.splitlines()
+                  if len(parts := line.strip().split(None, 1)) == 2}
+        for missing in sorted(must - listed):
+            add(f"{name}: does not list {missing}, so no digest covers it")
 
 
 def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
