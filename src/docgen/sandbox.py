@@ -26,7 +26,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2.exceptions import SecurityError
+from jinja2 import StrictUndefined, nodes
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.runtime import LoopContext, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from docgen.errors import DocgenError, TemplateError
 
@@ -100,106 +103,116 @@ _PRINTF_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _SIZED_METHODS = {"center", "ljust", "rjust", "zfill"}
 
 
-def environment(limits: Limits = LIMITS):
+def environment(limits: Limits = LIMITS) -> BoundedSandbox:
     """A fresh bounded sandbox (budgets count per environment: make one per document)."""
-    from jinja2 import StrictUndefined, nodes
-    from jinja2.exceptions import TemplateSyntaxError
-    from jinja2.runtime import LoopContext, Macro
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    return BoundedSandbox(limits)
 
-    def need(ok: bool, what: str) -> None:
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with docgen's refusals and budgets (see the module doc)."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+    _compiled: dict = {}  # source -> code; the same for every BoundedSandbox, whatever limits
+
+    def __init__(self, limits: Limits = LIMITS):
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self.limits = limits
+        self.loop_items = 0
+        self.depth = 0
+        self.globals["range"] = self.bounded_range
+        self.globals.pop("lipsum", None)  # lipsum(10**7) is text out of nothing
+        for name in ("center", "indent", "replace", "join", "format", "wordwrap"):
+            self.filters[name] = _bounded_filter(self.filters[name], name, self.string_size)
+
+    def need(self, ok: bool, what: str) -> None:
         if not ok:
             raise TemplateLimit(what)
 
-    def string_size(n: int, what: str) -> None:
-        need(n <= limits.max_string, f"{what} would make {n} characters, past the template "
-             f"limit of {limits.max_string}")
+    def string_size(self, n: int, what: str) -> None:
+        self.need(n <= self.limits.max_string, f"{what} would make {n} characters, past the "
+                  f"template limit of {self.limits.max_string}")
 
-    class BoundedSandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**", "%"})
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        # docxtpl compiles each part of the template again for every document; the code
+        # depends only on the source (and this class), so a batch compiles each part once
+        if raw or defer_init or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (source, name, filename)
+        code = self._compiled.get(key)
+        if code is None:
+            code = super().compile(source, name, filename)
+            if len(self._compiled) >= 64:
+                self._compiled.clear()
+            self._compiled[key] = code
+        return code
 
-        def __init__(self):
-            super().__init__(autoescape=True, undefined=StrictUndefined)
-            self.limits = limits
-            self.loop_items = 0
-            self.depth = 0
-            self.globals["range"] = self.bounded_range
-            self.globals.pop("lipsum", None)  # lipsum(10**7) is text out of nothing
-            for name in ("center", "indent", "replace", "join", "format", "wordwrap"):
-                self.filters[name] = _bounded_filter(self.filters[name], name, string_size)
-
-        def _parse(self, source, name, filename):
-            tree = super()._parse(source, name, filename)
-            for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
-                                       nodes.Extends)):
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
+                                   nodes.Extends)):
+            raise TemplateSyntaxError(
+                f"{_FORBIDDEN_TAGS[type(node).__name__]} is not allowed: a template is "
+                "one Word file", node.lineno, name, filename)
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            attr = node.attr if isinstance(node, nodes.Getattr) else (
+                node.arg.value if isinstance(node.arg, nodes.Const) else None)
+            if isinstance(attr, str) and attr.startswith("_"):
                 raise TemplateSyntaxError(
-                    f"{_FORBIDDEN_TAGS[type(node).__name__]} is not allowed: a template is "
-                    "one Word file", node.lineno, name, filename)
-            for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-                attr = node.attr if isinstance(node, nodes.Getattr) else (
-                    node.arg.value if isinstance(node.arg, nodes.Const) else None)
-                if isinstance(attr, str) and attr.startswith("_"):
-                    raise TemplateSyntaxError(
-                        f"{attr!r} reaches into Python internals, which templates may not "
-                        "use (unsafe)", node.lineno, name, filename)
-            return tree
+                    f"{attr!r} reaches into Python internals, which templates may not "
+                    "use (unsafe)", node.lineno, name, filename)
+        return tree
 
-        def wrap_str_format(self, value):
-            return None  # str.format is refused outright (is_safe_attribute), not wrapped
+    def wrap_str_format(self, value):
+        return None  # str.format is refused outright (is_safe_attribute), not wrapped
 
-        def is_safe_attribute(self, obj, attr, value):
-            if isinstance(obj, str) and attr in ("format", "format_map"):
-                return False  # '{:>999999999}'.format(1): widths no cap can see
-            return super().is_safe_attribute(obj, attr, value)
+    def is_safe_attribute(self, obj, attr, value):
+        if isinstance(obj, str) and attr in ("format", "format_map"):
+            return False  # '{:>999999999}'.format(1): widths no cap can see
+        return super().is_safe_attribute(obj, attr, value)
 
-        def bounded_range(self, *args):
-            r = range(*args)
-            need(len(r) <= limits.max_range, f"range() of {len(r)} items, past the template "
-                 f"limit of {limits.max_range}")
-            self.loop_items += len(r)
-            need(self.loop_items <= limits.max_loop_items, "the template's loops ask for "
-                 f"more than {limits.max_loop_items} range() items in all")
-            return r
+    def bounded_range(self, *args):
+        r = range(*args)
+        self.need(len(r) <= self.limits.max_range, f"range() of {len(r)} items, past the "
+                  f"template limit of {self.limits.max_range}")
+        self.loop_items += len(r)
+        self.need(self.loop_items <= self.limits.max_loop_items, "the template's loops ask "
+                  f"for more than {self.limits.max_loop_items} range() items in all")
+        return r
 
-        def call_binop(self, context, operator, left, right):
-            if operator == "*":
-                for seq, n in ((left, right), (right, left)):
-                    if isinstance(n, int) and hasattr(seq, "__len__") and not isinstance(
-                            seq, (int, float)):
-                        string_size(len(seq) * max(n, 0), "repeating a value")
-            elif operator == "**":
-                if isinstance(left, int) and isinstance(right, int) and right > 0:
-                    bits = max(abs(left).bit_length(), 1) * right
-                    need(bits <= limits.max_power_bits, f"a power of {bits} bits, past the "
-                         f"template limit of {limits.max_power_bits}")
-            elif operator == "%" and isinstance(left, str):
-                _check_printf(left, right, string_size)
-            return super().call_binop(context, operator, left, right)
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(n, int) and hasattr(seq, "__len__") and not isinstance(
+                        seq, (int, float)):
+                    self.string_size(len(seq) * max(n, 0), "repeating a value")
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0:
+                bits = max(abs(left).bit_length(), 1) * right
+                self.need(bits <= self.limits.max_power_bits, f"a power of {bits} bits, past "
+                          f"the template limit of {self.limits.max_power_bits}")
+        elif operator == "%" and isinstance(left, str):
+            _check_printf(left, right, self.string_size)
+        return super().call_binop(context, operator, left, right)
 
-        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-            bound_to = getattr(__obj, "__self__", None)
-            if isinstance(bound_to, str):
-                _check_str_method(bound_to, __obj.__name__, args, kwargs, string_size)
-            if not isinstance(__obj, (Macro, LoopContext)):
-                return super().call(__context, __obj, *args, **kwargs)
-            __self.depth += 1
-            try:
-                need(__self.depth <= limits.max_call_depth, "macros or recursive loops call "
-                     f"each other more than {limits.max_call_depth} deep")
-                return super().call(__context, __obj, *args, **kwargs)
-            finally:
-                __self.depth -= 1
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        bound_to = getattr(__obj, "__self__", None)
+        if isinstance(bound_to, str):
+            _check_str_method(bound_to, __obj.__name__, args, kwargs, __self.string_size)
+        if not isinstance(__obj, (Macro, LoopContext)):
+            return super().call(__context, __obj, *args, **kwargs)
+        __self.depth += 1
+        try:
+            __self.need(__self.depth <= __self.limits.max_call_depth, "macros or recursive "
+                        f"loops call each other more than {__self.limits.max_call_depth} deep")
+            return super().call(__context, __obj, *args, **kwargs)
+        finally:
+            __self.depth -= 1
 
-        def concat(self, parts):
-            total, out = 0, []
-            for p in parts:
-                total += len(p)
-                need(total <= limits.max_output, f"the template's output passes "
-                     f"{limits.max_output} characters")
-                out.append(p)
-            return "".join(out)
-
-    return BoundedSandbox()
+    def concat(self, parts):
+        out = "".join(parts)  # memory is the child's RLIMIT_AS; this gives the reason
+        self.need(len(out) <= self.limits.max_output, "the template's output passes "
+                  f"{self.limits.max_output} characters")
+        return out
 
 
 def _bounded_filter(f, name, string_size):
