@@ -304,7 +304,8 @@ def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "renderi
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, fn, jobs, limits), daemon=True)
+    child = ctx.Process(target=_child, args=(send, fn, jobs, limits, os.getpid()),
+                        daemon=True)
     child.start()
     send.close()
     results, reason = [], None
@@ -357,11 +358,12 @@ def _death(code, what: str, limits: Limits) -> str:
     return f"{what} stopped without a result (exit {code}) — simplify the template"
 
 
-def _child(send, fn, jobs, limits: Limits) -> None:
+def _child(send, fn, jobs, limits: Limits, parent: int) -> None:
     import traceback
 
     try:
-        _limit_self(limits)
+        _die_with(parent)
+        _limit_self(limits, len(jobs))
         for job in jobs:
             try:
                 send.send(("ok", fn(job)))
@@ -390,9 +392,27 @@ def _child(send, fn, jobs, limits: Limits) -> None:
         os._exit(0)
 
 
-def _limit_self(limits: Limits) -> None:
-    """Cap this (child) process: address space above what it inherited, and file size."""
+def _die_with(parent: int) -> None:
+    """A parent killed by SIGKILL cannot kill us: ask Linux to (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the CPU limit below still ends us
+        pass
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+def _limit_self(limits: Limits, jobs: int) -> None:
+    """Cap this (child) process: address space above what it inherited, file size, and CPU
+    time (a backstop for the parent's wall clock, should the parent be gone)."""
     import resource
+
+    cpu = int(limits.seconds * jobs) + 10
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
 
     base = 0
     try:

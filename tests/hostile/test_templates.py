@@ -140,3 +140,45 @@ def test_template_check_names_the_paragraph_where_the_broken_block_opens(tmp_pat
     code, out, err = docgen("template", "check", tpl)
     assert code == 4
     assert "body paragraph 2 '{% for a in attachments %}{{ a }}': Unexpected end of template" in err
+
+
+def test_the_render_child_dies_with_its_parent(tmp_path):
+    """SIGKILL the process that started a slow render: its child must not run on."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tpl = word_template(tmp_path / "slow.docx", "{% set s = 'x' * 3000 %}{% for a in s %}"
+                        "{% for b in s %}{% for c in s %}{% endfor %}{% endfor %}{% endfor %}")
+    script = (f"from docgen.forms import load_form; from docgen.render import render_documents;"
+              f"render_documents([(load_form({str(PLAN)!r}), {str(tmp_path / 'p.docx')!r})], "
+              f"{str(tpl)!r})")
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    child = None
+    for _ in range(600):  # until the render child exists (bounded: 60 s of polling)
+        kids = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True,
+                              text=True).stdout.split()
+        if kids:
+            child = int(kids[0])
+            break
+        time.sleep(0.1)
+    assert child is not None, "the render child never started"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(timeout=60)
+    for _ in range(600):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        try:
+            with open(f"/proc/{child}/stat") as f:
+                if f.read().split()[2] == "Z":  # dead, waiting for init to reap it
+                    break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the render child outlived its parent by a minute")
