@@ -1,5 +1,9 @@
-"""Rendering speed: docgen's render_form against docxtpl called directly on the same template,
-and the start-up time of `docgen --help`.
+"""Rendering speed: docgen against docxtpl called directly on the same template, and the
+start-up time of `docgen --help`.
+
+docgen's figure is `render_documents`, what `generate` and `file` use: the bounded sandbox in
+one child process per batch (RLIMIT_AS, timeout). Also shown: `render_form` in-process (the
+sandbox alone) and one child per document (the cost of isolating each alone).
 
     python bench/bench_render.py [--n 200] [--help-runs 15]
 """
@@ -18,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from docgen.forms import load_form  # noqa: E402
-from docgen.render import context, default_template, render_form  # noqa: E402
+from docgen.render import (context, default_template, render_documents,  # noqa: E402
+                           render_form)
 
 
 def bench_docxtpl(forms, out: Path) -> float:
@@ -32,10 +37,23 @@ def bench_docxtpl(forms, out: Path) -> float:
     return time.perf_counter() - t
 
 
-def bench_docgen(forms, out: Path) -> float:
+def bench_in_process(forms, out: Path) -> float:
     t = time.perf_counter()
     for i, form in enumerate(forms):
         render_form(form, out / f"docgen-{i}.docx")
+    return time.perf_counter() - t
+
+
+def bench_docgen(forms, out: Path) -> float:
+    t = time.perf_counter()
+    render_documents([(form, out / f"batch-{i}.docx") for i, form in enumerate(forms)])
+    return time.perf_counter() - t
+
+
+def bench_child_each(forms, out: Path) -> float:
+    t = time.perf_counter()
+    for i, form in enumerate(forms):
+        render_documents([(form, out / f"each-{i}.docx")])
     return time.perf_counter() - t
 
 
@@ -62,9 +80,13 @@ def main() -> int:
         bench_docxtpl(forms[:6], out), bench_docgen(forms[:6], out)  # warm imports and caches
         raw = min(bench_docxtpl(forms, out) for _ in range(2))
         ours = min(bench_docgen(forms, out) for _ in range(2))
+        inproc = min(bench_in_process(forms, out) for _ in range(2))
+        each = min(bench_child_each(forms, out) for _ in range(2))
     print(f"documents:            {args.n} (plan/commitment/summary in turn)")
     print(f"docxtpl directly:     {args.n / raw:7.1f} docs/s")
-    print(f"docgen render_form:   {args.n / ours:7.1f} docs/s")
+    print(f"docgen (one child):   {args.n / ours:7.1f} docs/s  render_documents, as generate/file")
+    print(f"  sandbox in-process: {args.n / inproc:7.1f} docs/s  render_form")
+    print(f"  one child per doc:  {args.n / each:7.1f} docs/s  {each / args.n * 1000:.1f} ms/doc")
     print(f"ratio docgen/docxtpl: {ours / raw:7.2f}x time (aim <= 1.5)")
     print(f"docgen --help median: {help_time(args.help_runs) * 1000:7.0f} ms "
           f"over {args.help_runs} runs (aim < 300 ms)")

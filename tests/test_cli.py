@@ -158,7 +158,7 @@ def test_generate_huge_form_writes_nothing(tmp_path, docgen):
     with open(form, "wb") as f:
         f.truncate(50 * 1024 * 1024)
     code, out, err = docgen("generate", form, "-o", tmp_path / "out")
-    assert code == ExitCode.bad_form and "a form is at most 1 MB" in err
+    assert code == ExitCode.bad_form and "a form is at most 5 MB" in err
     assert not (tmp_path / "out").exists()
 
 

@@ -146,7 +146,7 @@ def test_non_utf8_empty_huge_missing(tmp_path):
     big = tmp_path / "big.yaml"
     with open(big, "wb") as f:
         f.truncate(50 * 1024 * 1024)
-    assert "is 52.4 MB; a form is at most 1 MB" in problems_of(big)[0]
+    assert "is 52.4 MB; a form is at most 5 MB" in problems_of(big)[0]
     assert "no such file" in problems_of(tmp_path / "nope.yaml")[0]
 
 

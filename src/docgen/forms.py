@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 
@@ -21,7 +23,9 @@ from docgen import placeholders
 from docgen.models import FORM_MODELS, Form
 from docgen.vocab import FORM_TYPES, form_type_code
 
-MAX_FORM_BYTES = 1_000_000  # a form is a page of text; anything bigger is the wrong file
+MAX_FORM_BYTES = 5_000_000  # a form is a few pages of text; anything bigger is the wrong file
+MAX_DEPTH = 16  # the deepest form (plan.steps[i].tasks[j]) nests 4 levels
+MAX_INT = 2**53  # no form field is a number; past this it is a typo or an attack
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
 Positions = dict[tuple, int]  # field path -> 1-based line
@@ -47,19 +51,38 @@ def check_forms(paths) -> tuple[list[Form], list[Problem]]:
 
 
 def read_text(path: Path) -> str:
+    """The form's text, read with a bound: a device, FIFO or huge file fails before reading."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise _one(name, None, "", "no such file", "check the path") from None
+    except IsADirectoryError:
+        raise _one(name, None, "", "is a folder, not a form file",
+                   "name a .yaml/.json/.toml file") from None
     except OSError as e:
         raise _one(name, None, "", f"cannot read it ({e.strerror})", "check the path") from None
-    if path.is_dir():
-        raise _one(name, None, "", "is a folder, not a form file", "name a .yaml/.json/.toml file")
-    if size > MAX_FORM_BYTES:
-        raise _one(name, None, "", f"is {size / 1e6:.1f} MB; a form is at most "
-                   f"{MAX_FORM_BYTES // 1_000_000} MB", "is this the right file?")
-    raw = path.read_bytes()
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise _one(name, None, "", "is a folder, not a form file",
+                       "name a .yaml/.json/.toml file")
+        if not stat.S_ISREG(st.st_mode):
+            raise _one(name, None, "", "is not a regular file (a device, pipe or socket)",
+                       "save the form as a file and name that")
+        limit = f"a form is at most {MAX_FORM_BYTES // 1_000_000} MB"
+        if st.st_size > MAX_FORM_BYTES:
+            raise _one(name, None, "", f"is {st.st_size / 1e6:.1f} MB; {limit}",
+                       "is this the right file?")
+        try:
+            raw = f.read(MAX_FORM_BYTES + 1)  # the file may grow after fstat
+        except OSError as e:
+            raise _one(name, None, "", f"cannot read it ({e.strerror})",
+                       "check the path") from None
+        if len(raw) > MAX_FORM_BYTES:
+            raise _one(name, None, "", f"grew past the limit while being read; {limit}",
+                       "is this the right file?")
     if not raw.strip():
         raise _one(name, None, "", "the file is empty",
                    "start from `docgen form new plan` (or commitment, summary)")
@@ -77,11 +100,17 @@ def parse(text: str, path: Path) -> tuple[object, Positions]:
     name = str(path)
     if kind == "json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_json_int, parse_constant=_json_constant)
         except json.JSONDecodeError as e:
             raise _one(name, e.lineno, "", f"not valid JSON: {e.msg} (column {e.colno})",
                        "fix the syntax; YAML is easier to write by hand") from None
-        return data, _yaml_positions(text)
+        except RecursionError:
+            raise _too_deep(name, None) from None
+        except ValueError as e:  # a number refused by _json_int or _json_constant
+            raise _one(name, None, "", f"not valid JSON: {e}", _NUMBER_FIX) from None
+        positions = _yaml_positions(text)
+        _check_bounds(data, positions, name)
+        return data, positions
     if kind == "toml":
         try:
             data = tomllib.loads(text)
@@ -89,8 +118,85 @@ def parse(text: str, path: Path) -> tuple[object, Positions]:
             m = re.search(r"line (\d+)", str(e))
             raise _one(name, int(m.group(1)) if m else None, "", f"not valid TOML: {e}",
                        "fix the syntax") from None
-        return data, _toml_positions(text, data)
-    return _load_yaml(text, name)
+        except RecursionError:
+            raise _too_deep(name, None) from None
+        except ValueError as e:  # an integer past Python's digit limit
+            raise _one(name, None, "", f"not valid TOML: a number is too large ({str(e)[:60]})",
+                       _NUMBER_FIX) from None
+        positions = _toml_positions(text, data)
+        _check_bounds(data, positions, name)
+        return data, positions
+    data, positions = _load_yaml(text, name)
+    _check_bounds(data, positions, name)
+    return data, positions
+
+
+_NUMBER_FIX = "no form field is a number this large: quote text, check the value"
+# plain YAML scalars that would become integers: decimal, 0x, 0o, 0b, with _ separators
+_YAML_INT = re.compile(r"^[-+]?(0[xob])?[0-9a-fA-F_]+$")
+# tags a form may spell out; anything else (!!python/…, !custom) is refused
+_YAML_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null",
+                                                  "seq", "map", "timestamp")}
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > 16:
+        raise ValueError(f"the number {digits[:20]}{'…' if len(digits) > 20 else ''} is too "
+                         "large")
+    return int(digits)
+
+
+def _json_constant(word: str):
+    raise ValueError(f"{word} is not a JSON value")
+
+
+def _too_deep(name: str, line: int | None) -> FormError:
+    return _one(name, line, "", f"nested more than {MAX_DEPTH} levels deep",
+                "a form nests at most a few levels: fields, lists, and items with fields")
+
+
+def _screen_yaml(text: str, name: str, yaml) -> None:
+    """Refuse, before anything is built, what a form never needs and an attack relies on:
+    anchors and aliases (billion laughs), deep nesting, unknown tags, giant integers."""
+    from ruamel.yaml.events import (AliasEvent, CollectionEndEvent, CollectionStartEvent,
+                                    ScalarEvent)
+
+    depth = 0
+    for event in yaml.parse(io.StringIO(text)):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise _one(name, line, "", "uses a YAML anchor or alias (& or *)",
+                       "write the value out in full; forms do not use anchors")
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!" and str(tag) not in _YAML_TAGS:
+            raise _one(name, line, "", f"uses the YAML tag {str(tag)[:40]!r}",
+                       "remove the tag; a form holds text, dates and lists")
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(name, line)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        elif (isinstance(event, ScalarEvent) and not event.style
+              and len(event.value) > 20 and _YAML_INT.match(event.value)):
+            raise _one(name, line, "", f"the number {event.value[:20]}… is too large",
+                       _NUMBER_FIX)
+
+
+def _check_bounds(data, positions: Positions, name: str) -> None:
+    """Depth and integer bounds on parsed data, without recursion."""
+    stack = [(data, (), 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(name, _line(positions, path))
+        if isinstance(node, dict):
+            stack.extend((v, path + (str(k),), depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, path + (i,), depth + 1) for i, v in enumerate(node))
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) > MAX_INT:
+            raise _one(name, _line(positions, path), ".".join(map(str, path)),
+                       "the number is too large", _NUMBER_FIX)
 
 
 def _load_yaml(text: str, name: str):
@@ -106,6 +212,9 @@ def _load_yaml(text: str, name: str):
     yaml = YAML(typ="rt")
     yaml.Constructor = _DatesAsText
     try:
+        _screen_yaml(text, name, yaml)
+        yaml = YAML(typ="rt")  # a fresh parser: the screen consumed the first one's state
+        yaml.Constructor = _DatesAsText
         tree = yaml.load(io.StringIO(text))
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -116,6 +225,9 @@ def _load_yaml(text: str, name: str):
                    "special character") from None
     except YAMLError as e:
         raise _one(name, None, "", f"not valid YAML: {e}", "fix the syntax") from None
+    except (ValueError, RecursionError) as e:  # ruamel's own limits, past the screen
+        raise _one(name, None, "", f"not valid YAML: {type(e).__name__}: {e}",
+                   "fix the syntax") from None
     positions: Positions = {}
     _walk(tree, (), positions)
     return _plain(tree), positions

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from docgen.dates import parse_date
+from docgen.textcheck import check_text
 from docgen.vocab import CJK_IDEOGRAPHS, CJK_PUNCTUATION, CLASSIFICATIONS, RETENTION_CODES
 from docgen.vocab import FORM_TYPES as FORM_KINDS
 
@@ -25,9 +26,21 @@ def _join_cjk_lines(value):
     return _CJK_GAP.sub("", value) if isinstance(value, str) else value
 
 
-Text = Annotated[str, BeforeValidator(_join_cjk_lines),
+def _multi_line(value):
+    return check_text(value, multiline=True)
+
+
+def _one_line(value):
+    # a line break at either end is YAML's (`|` blocks end in one); the strip removes it
+    check_text(value.strip(" \t\r\n") if isinstance(value, str) else value, multiline=False)
+    return value
+
+
+# the door check (docgen.textcheck) is listed last so it runs first: pydantic runs before-
+# validators last to first, and _join_cjk_lines must not silently eat a control character
+Text = Annotated[str, BeforeValidator(_join_cjk_lines), BeforeValidator(_multi_line),
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
-Line = Annotated[str, BeforeValidator(_join_cjk_lines),
+Line = Annotated[str, BeforeValidator(_join_cjk_lines), BeforeValidator(_one_line),
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 

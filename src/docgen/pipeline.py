@@ -48,7 +48,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
     """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid.
 
     An existing output is never overwritten (BadInput naming it) unless `force`."""
-    from docgen.render import open_template, render_form
+    from docgen.render import open_template, render_documents
 
     form_paths = [Path(p) for p in form_paths]
     forms = load_all(form_paths, nothing="written")
@@ -82,8 +82,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
                            + (f" ({len(existing)} files exist)" if len(existing) > 1 else ""))
     options = _require_converter(convert_options) if pdf else None
     result = Generated(forms=forms)
-    for form, dst in zip(forms, targets):
-        result.docx.append(render_form(form, dst, template))
+    result.docx = render_documents(list(zip(forms, targets)), template)
     if pdf:
         _convert(result, Path(out_dir), options, on_converted)
     return result
@@ -101,7 +100,7 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
 
     `options`: a docgen.archive.FilingOptions (who, supersedes, 报送日期, duplicates)."""
     from docgen.archive import FilingOptions
-    from docgen.render import render_form
+    from docgen.render import render_documents
 
     options = options or FilingOptions()
     form_paths = [Path(p) for p in form_paths]
@@ -115,8 +114,8 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
     filed = Filed()
     with _scratch("file") as tmp:
         work = Generated(forms=forms)
-        for i, (form, path) in enumerate(zip(forms, form_paths)):
-            work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
+        work.docx = render_documents([(form, Path(tmp) / f"{i:03d}-{path.stem}.docx")
+                                      for i, (form, path) in enumerate(zip(forms, form_paths))])
         _convert(work, Path(tmp) / "pdf", convert_options, on_converted)
         for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
             if pdf is None:

@@ -7,6 +7,7 @@ reach Python internals. A template may use only the variables of `context(form)`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from docgen.dates import format_cn
 from docgen.errors import TemplateError
 from docgen.models import FORM_MODELS, Form
+from docgen.sandbox import LIMITS, Limits
 
 CN_DIGITS = "零一二三四五六七八九"
 SECTION_TITLES = {
@@ -161,22 +163,31 @@ def context(form: Form) -> dict:
     return data
 
 
-def _sandbox():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def _sandbox(limits: Limits = LIMITS):
+    """The bounded sandbox (docgen.sandbox): one per document, its budgets count per use."""
+    from docgen.sandbox import environment
 
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return environment(limits)
 
 
-def render_form(form: Form, out_path: Path, template: Path | None = None) -> Path:
-    """Render `form` into `out_path` (.docx), written atomically; return the path."""
+def render_form(form: Form, out_path: Path, template: Path | None = None, *,
+                limits: Limits = LIMITS) -> Path:
+    """Render `form` into `out_path` (.docx), written atomically; return the path.
+
+    In this process: the sandbox bounds what a template may ask for, but only
+    `render_documents` (a child process) bounds time and memory.
+    """
     from jinja2 import TemplateError as JinjaError
     from jinja2.exceptions import SecurityError
 
+    from docgen.sandbox import TemplateLimit
+
     template = Path(template) if template else default_template(form.type)
-    tpl = open_template(template)
+    tpl = open_template(template, limits)
     try:
-        tpl.render(context(form), jinja_env=_sandbox(), autoescape=True)
+        tpl.render(context(form), jinja_env=_sandbox(limits), autoescape=True)
+    except TemplateLimit as e:
+        raise TemplateError(f"{template}{_where(e)}: {e} — simplify the template") from None
     except SecurityError as e:
         raise TemplateError(f"{template}: the template tried something unsafe ({e}) — "
                             "templates may only use the form's values") from None
@@ -184,6 +195,16 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
         where = _where(e)
         raise TemplateError(f"{template}{where}: {e.message or e} — run "
                             f"`docgen template check {template} --type {form.type}`") from None
+    except RecursionError:
+        raise TemplateError(f"{template}: the template calls itself too deep (a recursive "
+                            "macro?) — simplify the template") from None
+    except MemoryError:
+        raise TemplateError(f"{template}: the template needed more memory than rendering "
+                            "may use — simplify the template") from None
+    except Exception as e:  # noqa: BLE001 - the template's own code failed ({{ 1/0 }})
+        raise TemplateError(f"{template}: the template failed: {type(e).__name__}: "
+                            f"{str(e)[:200]} — run `docgen template check {template} "
+                            f"--type {form.type}`") from None
     core = tpl.docx.core_properties
     core.title = form.display_title
     core.author = form.issuer
@@ -206,14 +227,17 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
     return out_path
 
 
-def open_template(template: Path):
+def open_template(template: Path, limits: Limits = LIMITS):
     from docxtpl import DocxTemplate
+
+    from docgen.sandbox import check_package
 
     if not template.is_file():
         raise TemplateError(f"{template}: no such template — give a .docx made in Word or WPS, "
                             f"or leave out --template to use the bundled one")
     if not zipfile.is_zipfile(template):
         raise TemplateError(f"{template}: not a Word .docx file (not a zip) — save it as .docx")
+    check_package(template, limits)  # before python-docx unpacks anything
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()
@@ -230,21 +254,33 @@ def _where(e) -> str:
 
 @dataclass(frozen=True)
 class TemplateReport:
-    """What `template check` found: broken tags, unknown variables, unused fields."""
+    """What `template check` found: broken or unsafe tags, unknown variables, unused fields,
+    and what a trial render with the example form hit (a limit, a runtime error)."""
 
     path: Path
     form_type: str
     syntax_errors: list[str]
     unknown: list[str]  # used by the template, not defined by the form type
     unused: list[str]  # fields of the form type the template never shows
+    render_errors: list[str] = ()  # from rendering the bundled example in the sandbox
 
     @property
     def ok(self) -> bool:
-        return not self.syntax_errors and not self.unknown
+        return not self.syntax_errors and not self.unknown and not self.render_errors
 
 
-def check_template(template: Path, form_type: str) -> TemplateReport:
-    """Parse every part of a template; report broken tags by paragraph and variable mismatches."""
+# block tags that need an end tag; `set` only in its block form ({% set x %}…{% endset %})
+_OPENERS = {"for", "if", "macro", "call", "filter", "with", "autoescape", "block", "set",
+            "raw", "trans"}
+_SYNTAX_FIX = "fix the tag: {{ name }}, {% if … %}…{% endif %}"
+_UNSAFE_FIX = "templates may only use the form's values, without include, import or `_` names"
+
+
+def check_template(template: Path, form_type: str, *, limits: Limits = LIMITS,
+                   trial: bool = True) -> TemplateReport:
+    """Check a template as `generate` would use it: its package (sizes), every part's tags
+    (broken or unsafe, by paragraph, at the tag that opens a broken block), its variables,
+    then — when those pass and `trial` — a bounded render of the bundled example form."""
     from docx.oxml import parse_xml
     from jinja2 import TemplateSyntaxError, meta
 
@@ -252,27 +288,135 @@ def check_template(template: Path, form_type: str) -> TemplateReport:
         raise TemplateError(f"--type {form_type!r} is not a form type — use one of: "
                             f"{', '.join(FORM_MODELS)}")
     template = Path(template)
-    tpl = open_template(template)
-    env = _sandbox()
+    tpl = open_template(template, limits)
+    env = _sandbox(limits)
     parts = [("body", tpl.xml_to_string(tpl.docx._element.body))]
     for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for rel in tpl.docx._part.rels.values():
             if rel.reltype == uri and rel.target_part.blob:
                 parts.append((label, tpl.xml_to_string(parse_xml(rel.target_part.blob))))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type.endswith("wordprocessingml.footnotes+xml"):
+            parts.append(("footnotes", part.blob.decode("utf-8", "replace")))
+    core = tpl.docx.core_properties
+    for prop in ("author", "comments", "identifier", "language", "subject", "title"):
+        if getattr(core, prop, None):
+            parts.append((f"document property {prop}", getattr(core, prop)))
     errors, used = [], set()
     for label, xml in parts:
         src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
         try:
             used |= meta.find_undeclared_variables(env.parse(src))
         except TemplateSyntaxError as e:
+            lineno = e.lineno
+            if (e.message or "").startswith("Unexpected end of template"):
+                lineno = _unclosed_block(env, src) or lineno
             lines = src.splitlines()
-            text = re.sub(r"<[^>]+>", "", lines[e.lineno - 1]) if e.lineno <= len(lines) else ""
-            para = sum(1 for line in lines[: e.lineno] if line.startswith("<w:p"))
-            errors.append(f"{template}: {label} paragraph {para} {text.strip()[:60]!r}: "
-                          f"{e.message} — fix the tag: {{{{ name }}}}, {{% if … %}}…{{% endif %}}")
+            text = re.sub(r"<[^>]+>", "", lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+            para = sum(1 for line in lines[:lineno] if line.startswith("<w:p"))
+            where = f"{label} paragraph {para}" if label in ("body", "header", "footer",
+                                                              "footnotes") else label
+            fix = _UNSAFE_FIX if "not allowed" in e.message or "(unsafe)" in e.message else (
+                _SYNTAX_FIX)
+            errors.append(f"{template}: {where} {text.strip()[:60]!r}: {e.message} — {fix}")
     fields = set(FORM_MODELS[form_type].model_fields)
     unknown = sorted(used - fields - DERIVED)
     shown = used | {name[: -len("_cn")] for name in used if name.endswith("_cn")}
     unused = sorted(fields - shown - NOT_PRINTED)
-    return TemplateReport(template, form_type, errors, unknown, unused)
+    failed = []
+    if trial and not errors and not unknown:
+        failed = _trial_render(template, form_type, limits)
+    return TemplateReport(template, form_type, errors, unknown, unused, failed)
 
+
+def _unclosed_block(env, src: str) -> int | None:
+    """The line of the innermost block tag left open at the end of `src`."""
+    try:
+        tokens = [t for t in env.lex(src) if t[1] not in ("whitespace", "data")]
+    except Exception:  # noqa: BLE001 - a lexer error: keep Jinja's own line
+        return None
+    stack: list[int] = []
+    for i, (lineno, kind, value) in enumerate(tokens):
+        if kind != "block_begin" or i + 1 >= len(tokens) or tokens[i + 1][1] != "name":
+            continue
+        name = tokens[i + 1][2]
+        if name == "set":  # `{% set x = … %}` is a statement, not a block
+            head = []
+            for t in tokens[i + 2:]:
+                if t[1] == "block_end":
+                    break
+                head.append(t[1:])
+            if ("operator", "=") in head:
+                continue
+        if name in _OPENERS:
+            stack.append(lineno)
+        elif name.startswith("end") and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _trial_render(template: Path, form_type: str, limits: Limits) -> list[str]:
+    """Render the bundled example form with the template, bounded; what went wrong, if any."""
+    from docgen import forms, resources
+
+    example = resources.example(form_type)
+    data, positions = forms.parse(example.read_text(encoding="utf-8"), Path(example.name))
+    form = forms.validate(data, positions, example.name)
+    with tempfile.TemporaryDirectory(prefix="docgen-check-") as tmp:
+        try:
+            render_documents([(form, Path(tmp) / "trial.docx")], template, limits=limits)
+        except TemplateError as e:
+            return [f"rendering the example {form_type} form: {line}" for line in e.lines()]
+    return []
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    form: Form
+    out_path: Path  # where the child writes (a staging folder); the parent moves it
+    template: Path | None
+    limits: Limits
+
+
+def render_documents(jobs: list[tuple[Form, Path]], template: Path | None = None, *,
+                     limits: Limits = LIMITS) -> list[Path]:
+    """Render each (form, out_path) in one child process bounded in time and memory
+    (docgen.sandbox.run_bounded); return the paths. All or nothing: the child writes into a
+    hidden staging folder beside each output, and files are moved to their names only
+    when every document rendered. A template past a bound is TemplateError (exit 4).
+    """
+    import shutil
+
+    from docgen.sandbox import run_bounded
+
+    if template is not None:
+        open_template(Path(template), limits)  # a bad package fails here, before the fork
+    staged: list[RenderJob] = []
+    stages: dict[Path, Path] = {}
+    made: list[Path] = []  # output folders this call created: gone again on failure
+    done = False
+    try:
+        for i, (form, out) in enumerate(jobs):
+            folder = Path(out).parent
+            if folder not in stages:
+                missing = [p for p in (folder, *folder.parents) if not p.exists()]
+                folder.mkdir(parents=True, exist_ok=True)
+                made += missing
+                stages[folder] = Path(tempfile.mkdtemp(prefix=".docgen-render-", dir=folder))
+            staged.append(RenderJob(form, stages[folder] / f"{i:04d}.docx",
+                                    Path(template) if template else None, limits))
+        results = run_bounded(_render_job, staged, limits=limits, what="rendering")
+        for (_, out), path in zip(jobs, results):
+            os.replace(path, out)
+        done = True
+        return [Path(out) for _, out in jobs]
+    finally:
+        for stage in stages.values():
+            shutil.rmtree(stage, ignore_errors=True)
+        for folder in made if not done else ():
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # deepest first; only when empty
+
+
+def _render_job(job: RenderJob) -> Path:
+    return render_form(job.form, job.out_path, job.template, limits=job.limits)

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 
 from docgen.models import DOC_NUMBER, Commitment, Form
 
+# 成文日期 years a form may carry. The 民主评议 campaigns this tool files began in the late
+# 1990s and its rules (GB/T 9704-2012, DA/T 22-2015) are this century's; a 档号 needs a four-
+# digit 年度. A year outside is a typo (0999, 20111) that would otherwise pass `form check`
+# and fail only in `file`, after conversion.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -17,6 +23,10 @@ class Violation:
 def check(form: Form) -> list[Violation]:
     """Every rule the form breaks, in field order; empty when it keeps them all."""
     found: list[Violation] = []
+    for key, day in (("date", form.date), ("print_date", form.print_date)):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            found.append(Violation(key, f"the year {day.year} is outside {FIRST_YEAR}–"
+                                   f"{LAST_YEAR}", "check the year (four digits, e.g. 2011)"))
     m = DOC_NUMBER.match(form.doc_number)
     if m and int(m.group(1)) != form.year:
         found.append(Violation("doc_number", f"the year in {form.doc_number!r} is not the year "

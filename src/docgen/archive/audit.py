@@ -58,7 +58,7 @@ def last_entry(path: Path) -> dict | None:
         entry = json.loads(lines[-1])
         if isinstance(entry, dict) and isinstance(entry.get("seq"), int) and entry.get("hash"):
             return entry
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         pass
     raise ArchiveError(f"{path}: the last audit entry is damaged, so nothing can be chained to "
                        "it — run `docgen verify` and restore the log from a backup")
@@ -115,7 +115,7 @@ def read(path: Path):
                 entry = json.loads(raw)
                 if not isinstance(entry, dict):
                     entry = None
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # not JSON, not UTF-8, nested past the stack
                 entry = None
             yield no, entry, raw
 

@@ -27,6 +27,7 @@ from docgen.archive.records import Record
 from docgen.archive.settings import Settings, Unit
 from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
+from docgen.textcheck import text_problem
 from docgen.vocab import RECORD_TYPES
 
 
@@ -138,6 +139,9 @@ class Archive(ArchiveReader):
         """Mark a 件 withdrawn (撤回); nothing is deleted."""
         if not (reason or "").strip():
             raise BadInput(f"withdrawing {filing_number}: give the reason (--reason)")
+        problem = text_problem(reason, multiline=True)
+        if problem:
+            raise BadInput(f"withdrawing {filing_number}: the reason {problem}")
         with self._locked():
             old = self.record(filing_number)
             if old.status != "filed":

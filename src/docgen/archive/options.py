@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from docgen.dates import parse_date
 from docgen.errors import BadInput
+from docgen.textcheck import check_text
 from docgen.vocab import (CLASSIFICATIONS, DEFAULT_CLASSIFICATION, DEFAULT_RETENTION,
                           RECORD_TYPES, RETENTION_CODES, record_type_code)
 
@@ -25,6 +26,11 @@ class FilingOptions(BaseModel):
     supersedes: str | None = None  # 档号 this 件 corrects (更正)
     submitted: dt.date | None = None  # 报送日期, when handed in before filing
     duplicate_ok: bool = False  # file even when the same 发文字号 and 题名 are already filed
+
+    @field_validator("by", "supersedes")
+    @classmethod
+    def _text(cls, v):
+        return check_text(v)
 
     @field_validator("submitted", mode="before")
     @classmethod
@@ -62,6 +68,7 @@ class ImportOptions(FilingOptions):
     @field_validator("title")
     @classmethod
     def _title(cls, v):
+        check_text(v)
         if not v.strip():
             raise ValueError("is empty")
         return v.strip()
@@ -69,6 +76,7 @@ class ImportOptions(FilingOptions):
     @field_validator("kind", "unit", "unit_code", "doc_number", "responsible")
     @classmethod
     def _strip(cls, v):
+        check_text(v)
         return v.strip() or None if isinstance(v, str) else v
 
     @field_validator("date", mode="before")
@@ -98,7 +106,7 @@ class ImportOptions(FilingOptions):
         return v
 
 
-_NAMES = {"title": "the title (题名) — give --title", "date": "date (成文日期)",
+_NAMES = {"title": "the title (题名)", "date": "date (成文日期)", "by": "--by",
           "type": "type", "retention": "retention (保管期限)",
           "classification": "classification (密级)", "campaign_year": "campaign year",
           "submitted": "submitted (报送日期)"}

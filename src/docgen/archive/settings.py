@@ -97,6 +97,14 @@ def check(s: Settings) -> list[str]:
         found.append(f"全宗号 {s.fonds_code!r} must be 1-10 capital letters or digits, e.g. Z109")
     if not (s.fonds_name or "").strip():
         found.append("立档单位名称 (fonds name) is empty — give the unit that keeps the archive")
+    from docgen.textcheck import text_problem
+
+    named = [("立档单位名称", s.fonds_name), ("filing office", s.filing_office),
+             *(("unit name", u.name) for u in s.units)]
+    for what, value in named:
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            found.append(f"{what} {value!r} {problem}")
     seen_codes, seen_names = set(), set()
     for u in s.units:
         if not CODE.match(u.code or ""):

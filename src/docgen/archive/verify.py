@@ -89,11 +89,16 @@ def verify(archive, year: int | None = None, *, deep: bool = False, anchor=None,
     add = lambda check, where, what: report.problems.append(  # noqa: E731
         VerifyProblem(check, str(where), what))
     root = archive.root
-    expected, filed_in_log, settings_sm3 = _check_audit(archive, add)
+    try:
+        expected, filed_in_log, settings_sm3 = _check_audit(archive, add)
+    except Exception as e:  # noqa: BLE001 - verify reports, it never crashes
+        add(SECURITY, audit.AUDIT_NAME, f"the audit log cannot be checked ({_why(e)})")
+        expected, filed_in_log, settings_sm3 = {}, Counter(), None
     try:
         last = audit.last_entry(archive.audit_path) or {}
-        report.audit_head = f"{last['seq']}:{last['hash']}" if last else None
-    except ArchiveError:
+        ok = isinstance(last.get("seq"), int) and isinstance(last.get("hash"), str)
+        report.audit_head = f"{last['seq']}:{last['hash']}" if ok else None
+    except (ArchiveError, OSError):
         report.audit_head = None  # the chain check names the damaged line
     if anchor is not None:
         from docgen.archive.anchor import check as check_anchor
@@ -108,8 +113,12 @@ def verify(archive, year: int | None = None, *, deep: bool = False, anchor=None,
     groups: dict[tuple, list[int]] = defaultdict(list)
     for folder in _record_folders(root, year, add):
         folders.add(folder.name)
-        rec = _check_record(archive, folder, expected, report, add, deep)
-        if rec is not None:
+        try:
+            rec = _check_record(archive, folder, expected, report, add, deep)
+        except Exception as e:  # noqa: BLE001 - one malformed 件 must not hide the rest
+            add(USABILITY, folder.name, f"cannot be checked ({_why(e)})")
+            rec = None
+        if rec is not None and isinstance(rec.filing_number, str):
             on_disk[rec.filing_number] = rec
         try:
             n = numbering.parse(folder.name)
@@ -125,14 +134,25 @@ def verify(archive, year: int | None = None, *, deep: bool = False, anchor=None,
                     f"件号 not continuous: {', '.join(missing)} missing")
                 break
     for fn in sorted(filed_in_log):
-        if (year is None or numbering.parse(fn).year == year) and fn not in folders:
+        try:
+            n = numbering.parse(fn)
+        except ValueError as e:
+            add(SECURITY, audit.AUDIT_NAME, f"a file entry names {fn!r}, which is not a 档号 "
+                f"({e})")
+            continue
+        if (year is None or n.year == year) and fn not in folders:
             add(INTEGRITY, fn, "filed according to the audit log, but its 件 folder is missing")
     for fn, n in sorted(filed_in_log.items()):
-        if n > 1 and (year is None or numbering.parse(fn).year == year):
+        if n > 1 and numbering.is_valid(fn) and (year is None
+                                                 or numbering.parse(fn).year == year):
             add(INTEGRITY, fn, f"the audit log issued this 件号 {n} times (a number given again "
                 "after its 件 was deleted?)")
     _check_links(on_disk, add)
     return report
+
+
+def _why(e: Exception) -> str:
+    return f"{type(e).__name__}: {str(e)[:200]}"
 
 
 def _check_audit(archive, add):
@@ -147,23 +167,39 @@ def _check_audit(archive, add):
     filed: Counter = Counter()
     settings_sm3 = None
     first = True
-    for _, entry, _ in audit.read(path):
+    for no, entry, _ in audit.read(path):
         if entry is None:
             continue
         if first and entry.get("action") != "init":
             add(SECURITY, f"{path.name}:1", "the first entry is not the archive's creation")
         first = False
+        wrong = [f"{key} is a {type(entry[key]).__name__}, not {what}"
+                 for key, kind, what in _ENTRY_TYPES
+                 if entry.get(key) is not None and not isinstance(entry[key], kind)]
+        records_map = entry.get("records")
+        if isinstance(records_map, dict):
+            wrong += [f"records[{fn!r}] is not a digest" for fn, d in records_map.items()
+                      if not isinstance(d, str)]
+        if wrong:
+            add(SECURITY, f"{path.name}:{no}", f"entry {entry.get('seq')!r} is malformed: "
+                f"{'; '.join(wrong)}")
+            continue
         if entry.get("settings_sm3"):
             settings_sm3 = entry["settings_sm3"]
-        for fn, digest in (entry.get("records") or {}).items():
+        for fn, digest in (records_map or {}).items():
             expected[fn] = digest
         fn = entry.get("filing_number")
-        if entry.get("action") in ("file", "supersede") and isinstance(fn, str) \
-                and numbering.is_valid(fn):
+        if entry.get("action") in ("file", "supersede") and isinstance(fn, str):
             filed[fn] += 1
     if first:
         add(SECURITY, path.name, "the audit log is empty")
     return expected, filed, settings_sm3
+
+
+# the fields of an audit entry verify reads, and the JSON type each must have
+_ENTRY_TYPES = (("action", str, "text"), ("records", dict, "an object"),
+                ("filing_number", str, "a 档号"), ("settings_sm3", str, "a digest"),
+                ("seq", int, "a number"), ("hash", str, "a digest"), ("prev", str, "a digest"))
 
 
 def _check_settings(root: Path, settings_sm3, add) -> None:
@@ -242,7 +278,7 @@ def _check_record(archive, folder: Path, expected, report, add, deep):
         meta = json.loads(raw)
         if not isinstance(meta, dict):
             raise ValueError("not a JSON object")
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         add(USABILITY, name, f"record.json does not parse ({e})")
         return None
     report.records += 1
@@ -256,14 +292,33 @@ def _check_record(archive, folder: Path, expected, report, add, deep):
         add(USABILITY, name, f"record.json does not parse as a record ({type(e).__name__}: {e})")
         rec = None
     files = meta.get("files") if isinstance(meta.get("files"), dict) else {}
-    listed = {info.get("计算机文件名") for info in files.values() if isinstance(info, dict)}
+    if not isinstance(meta.get("files"), dict):
+        add(INTEGRITY, name, "record.json lists no files (its files entry is not an object)")
+    listed = set()
+    for role, info in files.items():
+        fname = info.get("计算机文件名") if isinstance(info, dict) else None
+        problem = _file_name_problem(fname)
+        if problem:
+            add(AUTHENTICITY, name, f"the {role} file's 计算机文件名 {str(fname)[:80]!r} "
+                f"{problem}")
+            continue
+        listed.add(fname)
+        _check_file(folder, name, role, info, report, add, deep)
     for p in sorted(folder.iterdir()):
         if p.name not in listed | {RECORD_NAME}:
             add(SECURITY, f"{name}/{p.name}", "stray file: not listed in record.json")
-    for role, info in files.items():
-        if isinstance(info, dict):
-            _check_file(folder, name, role, info, report, add, deep)
     return rec
+
+
+def _file_name_problem(fname) -> str | None:
+    """Why a record's file name cannot be a file of its 件 folder (None when it can)."""
+    if not isinstance(fname, str) or not fname:
+        return "is not a file name"
+    if "/" in fname or "\\" in fname or "\0" in fname or fname in (".", ".."):
+        return "is not a plain file name inside the 件 folder"
+    if len(fname.encode("utf-8", "surrogatepass")) > 255:
+        return "is longer than a file name can be"
+    return None
 
 
 def _check_values(archive, name: str, meta: dict, add) -> None:
@@ -302,11 +357,15 @@ def _check_values(archive, name: str, meta: dict, add) -> None:
     pages = meta.get("页数")
     if pages is not None and (not isinstance(pages, int) or pages < 1):
         add(AUTHENTICITY, name, f"页数 {pages!r} is not a page count")
-    for act in meta.get("业务行为") or []:
+    acts = meta.get("业务行为") or []
+    if not isinstance(acts, list):
+        add(AUTHENTICITY, name, "业务行为 is not a list of actions")
+        acts = []
+    for act in acts:
         try:
             dt.datetime.fromisoformat(act["行为时间"])
         except (KeyError, TypeError, ValueError):
-            add(AUTHENTICITY, name, f"业务行为 {act!r} has no valid 行为时间")
+            add(AUTHENTICITY, name, f"业务行为 {str(act)[:80]!r} has no valid 行为时间")
 
 
 def _check_file(folder, name, role, info, report, add, deep) -> None:
@@ -328,11 +387,12 @@ def _check_file(folder, name, role, info, report, add, deep) -> None:
     if size != info.get("计算机文件大小"):
         add(AUTHENTICITY, where, f"size is {size} bytes, the record says "
             f"{info.get('计算机文件大小')} (truncated or replaced)")
-    for algorithm, want in (info.get("digests") or {}).items():
+    recorded = info.get("digests") if isinstance(info.get("digests"), dict) else {}
+    for algorithm, want in recorded.items():
         if found.get(algorithm) != want:
             add(AUTHENTICITY, where, f"{algorithm} digest does not match the record "
                 "(content changed after filing)")
-    if set(info.get("digests") or {}) != set(digests.ALGORITHMS):
+    if set(recorded) != set(digests.ALGORITHMS):
         add(INTEGRITY, where, "the record lacks its SM3 and SHA-256 digests")
     fmt = str(info.get("格式信息", ""))
     suffix = path.suffix.lower()
@@ -399,6 +459,10 @@ def _check_mode(path: Path, add, *, filed: bool) -> None:
 
 def _check_links(on_disk: dict, add) -> None:
     for fn, rec in on_disk.items():
+        if not all(isinstance(v, (str, type(None)))
+                   for v in (rec.supersedes, rec.superseded_by, rec.status)):
+            add(AUTHENTICITY, fn, "supersedes, superseded_by or status is not text")
+            continue
         if rec.supersedes:
             old = on_disk.get(rec.supersedes)
             if old is not None and old.superseded_by != fn:

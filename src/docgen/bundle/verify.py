@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -83,9 +84,9 @@ def check_bundle(path: str | Path, *, limits: VerifyLimits = VerifyLimits(),
     result = BundleCheck(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        result.problems.append(f"{path}: not a readable zip file ({e}) — the bundle is "
-                               "damaged or is not a bundle")
+    except Exception as e:  # noqa: BLE001 - zipfile raises many kinds on crafted input
+        result.problems.append(f"{path}: not a readable zip file ({type(e).__name__}: {e}) "
+                               "— the bundle is damaged or is not a bundle")
         return result
     with zf:
         refused = unsafe_entries(zf.infolist(), path.stat().st_size, limits)
@@ -100,7 +101,11 @@ def check_bundle(path: str | Path, *, limits: VerifyLimits = VerifyLimits(),
                 result.problems.append(f"{path}: no bagit.txt at the top of the zip or of its "
                                        "one folder — not a BagIt bundle")
                 return result
-            check_bag(bag, result)
+            try:
+                check_bag(bag, result)
+            except Exception as e:  # noqa: BLE001 - bundle verify reports, it never crashes
+                result.problems.append(f"{path}: the bundle could not be checked completely "
+                                       f"({type(e).__name__}: {str(e)[:200]})")
     return result
 
 
@@ -111,9 +116,20 @@ def unsafe_entries(infos: list[zipfile.ZipInfo], zip_size: int,
     if len(infos) > limits.max_entries:
         found.append(f"the zip has {len(infos)} entries, more than the limit of "
                      f"{limits.max_entries}")
+    files = {i.filename for i in infos if not i.is_dir()}
+    folders = {"/".join(i.filename.split("/")[:k]) for i in infos
+               for k in range(1, i.filename.rstrip("/").count("/") + 1)}
+    folders |= {i.filename.rstrip("/") for i in infos if i.is_dir()}
+    for name in sorted(files & folders):
+        found.append(f"{name}: both a file and a folder in the zip")
     for info in infos:
         name = info.filename
         parts = re.split(r"[\\/]", name)
+        inner = parts[:-1] if info.is_dir() else parts
+        if any(len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts):
+            found.append(f"{name[:80]}…: a name in the path is longer than 255 bytes")
+        elif any(p in ("", ".") for p in inner) and not name.startswith(("/", "\\")):
+            found.append(f"{name!r}: an empty or '.' part in the path")
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
             found.append(f"{name}: absolute path in the zip (would write outside the "
                          "extraction folder)")
@@ -146,18 +162,22 @@ def _extract(zf: zipfile.ZipFile, dest: Path) -> list[str]:
     problems = []
     for info in zf.infolist():
         target = dest / info.filename
-        if info.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, open(target, "xb") as out:
                 # zipfile stops at the declared size, so the bound checked above holds
                 while chunk := src.read(1 << 20):
                     out.write(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-            problems.append(f"{info.filename}: cannot be unpacked ({e}) — the zip is damaged")
-            target.unlink(missing_ok=True)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                NotImplementedError, RuntimeError) as e:
+            problems.append(f"{info.filename}: cannot be unpacked ({type(e).__name__}: {e}) "
+                            "— the zip is damaged")
+            if not info.is_dir():
+                with contextlib.suppress(OSError):
+                    target.unlink(missing_ok=True)
     return problems
 
 
@@ -254,6 +274,7 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
         add(f"bag-info.txt: Docgen-Bundle-Format is {info.get('Docgen-Bundle-Format')!r}, "
             f"not {FORMAT!r} — not a docgen bundle, so its catalogue cannot be checked")
         return
+    _check_tag_files(bag, add)
     data = bag / "data"
     metas = _records(data, b, add)
     result.records = len(metas)
@@ -276,6 +297,37 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
     _check_merged(data / MERGED, metas, add)
 
 
+def _check_tag_files(bag: Path, add) -> None:
+    """The bag's top holds bagit's files and data/ only, and every payload manifest has its
+    tag manifest (docgen always writes one: without it bag-info and the manifests are
+    covered by no digest)."""
+    names = set()
+    for p in bag.iterdir():
+        if p.is_dir() != (p.name == "data"):
+            add(f"{p.name}: a {'folder' if p.is_dir() else 'file'} where a bag has "
+                f"{'a file' if p.is_dir() else 'the data/ folder'}")
+        else:
+            names.add(p.name)
+    for name in sorted(names - {"bagit.txt", "bag-info.txt", "data"}):
+        if not re.fullmatch(r"(tag)?manifest-[a-z0-9]+\.txt", name):
+            add(f"{name}: not part of a docgen bundle (a bag's top holds only bagit.txt, "
+                "bag-info.txt, the manifests and data/)")
+    for name in sorted(n for n in names if n.startswith("manifest-")):
+        if f"tag{name}" not in names:
+            add(f"tag{name}: missing — the bag-info and manifests are covered by no digest")
+    must = {"bagit.txt", "bag-info.txt"} | {n for n in names if n.startswith("manifest-")}
+    for name in sorted(n for n in names if n.startswith("tagmanifest-")):
+        try:
+            text = (bag / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            add(f"{name}: cannot be read ({e})")
+            continue
+        listed = {parts[1].strip() for line in text.splitlines()
+                  if len(parts := line.strip().split(None, 1)) == 2}
+        for missing in sorted(must - listed):
+            add(f"{name}: does not list {missing}, so no digest covers it")
+
+
 def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
     """{档号: (record.json bytes, parsed)} in 档号 order, checking each 件 folder."""
     from docgen.archive import numbering
@@ -285,34 +337,22 @@ def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
     for meta_path in sorted(data.glob(f"*/*/*/{RECORD}")):
         folder = meta_path.parent
         rel = folder.relative_to(data.parent).as_posix()
-        raw = meta_path.read_bytes()
         try:
+            raw = meta_path.read_bytes()
             meta = json.loads(raw)
+            if not isinstance(meta, dict):
+                raise TypeError("not a JSON object")
             fn = meta["档号"]
+            if not isinstance(fn, str):
+                raise TypeError(f"档号 is a {type(fn).__name__}")
             n = numbering.parse(fn)
-        except (ValueError, KeyError, TypeError) as e:
-            add(f"{rel}/{RECORD}: cannot read the record ({e})")
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
+            add(f"{rel}/{RECORD}: cannot read the record ({type(e).__name__}: {e})")
             continue
-        if (folder.name, folder.parent.name, folder.parent.parent.name) != (
-                fn, meta.get("机构代码"), str(meta.get("年度"))):
-            add(f"{rel}: the folder does not match its record ({n.year}/{n.unit_code}/{fn} "
-                "expected)")
-        listed = {RECORD}
-        for role, fi in sorted((meta.get("files") or {}).items()):
-            name = fi.get("计算机文件名", "")
-            listed.add(name)
-            rel_file = f"{rel}/{name}"
-            if not (folder / name).is_file():
-                add(f"{rel_file}: the {role} file named in record.json is missing")
-                continue
-            want = (fi.get("digests") or {}).get("SHA-256")
-            have = (manifest.get(rel_file) or {}).get("sha256")
-            if want and have and want != have:
-                add(f"{rel_file}: SHA-256 differs from the digest recorded at filing in "
-                    "record.json (replaced, then re-bagged)")
-        for p in sorted(folder.iterdir()):
-            if p.name not in listed:
-                add(f"{rel}/{p.name}: not named in the 件's record.json")
+        try:
+            _check_record_files(folder, rel, fn, n, meta, manifest, add)
+        except Exception as e:  # noqa: BLE001 - one malformed 件 must not hide the rest
+            add(f"{rel}/{RECORD}: cannot be checked ({type(e).__name__}: {str(e)[:200]})")
         found[fn] = (raw, meta)
     folders = {data / str(m.get("年度")) / str(m.get("机构代码")) / fn
                for fn, (_, m) in found.items()}
@@ -322,6 +362,40 @@ def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
             add(f"{p.relative_to(data.parent).as_posix()}: not part of a docgen bundle "
                 "(neither a 件's file nor one of its lists)")
     return dict(sorted(found.items(), key=lambda kv: numbering.parse(kv[0])))
+
+
+def _check_record_files(folder: Path, rel: str, fn: str, n, meta: dict, manifest, add) -> None:
+    """One 件 folder: where it sits, each file its record.json names, nothing else."""
+    if (folder.name, folder.parent.name, folder.parent.parent.name) != (
+            fn, meta.get("机构代码"), str(meta.get("年度"))):
+        add(f"{rel}: the folder does not match its record ({n.year}/{n.unit_code}/{fn} "
+            "expected)")
+    listed = {RECORD}
+    files = meta.get("files")
+    if not isinstance(files, dict):
+        add(f"{rel}/{RECORD}: its files entry is not an object")
+        files = {}
+    for role, fi in sorted(files.items()):
+        name = fi.get("计算机文件名", "") if isinstance(fi, dict) else None
+        if (not isinstance(name, str) or not name or "/" in name or "\\" in name
+                or "\0" in name or name in (".", "..")):
+            add(f"{rel}/{RECORD}: the {role} file's name {str(name)[:80]!r} is not a "
+                "plain file name")
+            continue
+        listed.add(name)
+        rel_file = f"{rel}/{name}"
+        if not (folder / name).is_file():
+            add(f"{rel_file}: the {role} file named in record.json is missing")
+            continue
+        recorded = fi.get("digests") if isinstance(fi.get("digests"), dict) else {}
+        want = recorded.get("SHA-256")
+        have = (manifest.get(rel_file) or {}).get("sha256")
+        if want and have and want != have:
+            add(f"{rel_file}: SHA-256 differs from the digest recorded at filing in "
+                "record.json (replaced, then re-bagged)")
+    for p in sorted(folder.iterdir()):
+        if p.name not in listed:
+            add(f"{rel}/{p.name}: not named in the 件's record.json")
 
 
 def _check_audit(path: Path, metas: dict, add, head: str | None = None) -> None:
@@ -338,21 +412,24 @@ def _check_audit(path: Path, metas: dict, add, head: str | None = None) -> None:
         try:
             entry = json.loads(line)
             ok = entry.get("hash") == audit.entry_hash(entry)
-        except (ValueError, AttributeError, TypeError):
+        except (ValueError, AttributeError, RecursionError, TypeError):
             add(f"data/{AUDIT}:{no}: not a JSON object")
             continue
         seq += 1
         if not ok:
-            add(f"data/{AUDIT}:{no}: entry {entry.get('seq')} does not match its own SM3 hash "
-                "(edited)")
+            add(f"data/{AUDIT}:{no}: entry {entry.get('seq')!r} does not match its own SM3 "
+                "hash (edited)")
         if entry.get("prev") != prev:
-            add(f"data/{AUDIT}:{no}: entry {entry.get('seq')} does not link to the entry "
+            add(f"data/{AUDIT}:{no}: entry {entry.get('seq')!r} does not link to the entry "
                 "before it (entries removed, inserted or reordered)")
         if entry.get("seq") != seq:
-            add(f"data/{AUDIT}:{no}: entry number {entry.get('seq')} where {seq} was expected")
+            add(f"data/{AUDIT}:{no}: entry number {entry.get('seq')!r} where {seq} was expected")
         prev, last = entry.get("hash"), entry
-        records = entry.get("records")
-        for fn, digest in (records.items() if isinstance(records, dict) else ()):
+        records_map = entry.get("records")
+        if records_map is not None and not isinstance(records_map, dict):
+            add(f"data/{AUDIT}:{no}: records is a {type(records_map).__name__}, not an object")
+            continue
+        for fn, digest in (records_map or {}).items():
             latest[fn] = digest
     if head is not None:
         found = f"{last.get('seq')}:{last.get('hash')}" if isinstance(last, dict) else "none"

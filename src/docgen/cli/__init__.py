@@ -103,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     except DocgenError as e:
         if verbose:
             raise
-        first, *rest = e.lines()
+        from docgen.textcheck import printable
+
+        # messages quote bad values back: never let one drive the terminal
+        first, *rest = (printable(line) for line in e.lines())
         click.echo(f"docgen: {first}", err=True)
         for line in rest:
             click.echo(f"  {line}", err=True)
@@ -120,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: say so in one line unless asked for the traceback
         if verbose:
             raise
-        click.echo(f"docgen: internal error: {type(e).__name__}: {e} (rerun with --verbose)",
-                   err=True)
+        from docgen.textcheck import printable
+
+        click.echo(f"docgen: internal error: {type(e).__name__}: {printable(e)} (rerun with "
+                   "--verbose)", err=True)
         return int(ExitCode.failure)
     return rv if isinstance(rv, int) else 0

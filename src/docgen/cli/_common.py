@@ -26,28 +26,6 @@ def echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-_UNSAFE = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"}
-
-
-def cell(value) -> str:
-    """One field of tab-separated output: tabs, newlines and control characters (terminal
-    escapes) shown as escapes, so a value can never break a row or drive the terminal."""
-    out = []
-    for ch in str(value):
-        if ch in _UNSAFE:
-            out.append(_UNSAFE[ch])
-        elif ord(ch) < 0x20 or 0x7f <= ord(ch) < 0xa0:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def tsv(*fields) -> str:
-    """A tab-separated row of cells."""
-    return "\t".join(cell(f) for f in fields)
-
-
 def notice(ctx: click.Context, message: str) -> None:
     if not quiet(ctx):
         click.echo(message, err=True)
@@ -100,3 +78,49 @@ def classifications() -> click.Choice:
     from docgen.vocab import CLASSIFICATIONS
 
     return click.Choice(list(CLASSIFICATIONS))
+
+
+class TextOption(click.ParamType):
+    """Typed text passing docgen.textcheck's door check; a bad value is exit 10 (BadInput),
+    one line naming the option, never click's usage error."""
+
+    name = "text"
+
+    def __init__(self, *, multiline: bool = False, metavar: str | None = None):
+        self.multiline = multiline
+        self.metavar = metavar
+
+    def get_metavar(self, param, ctx=None):  # click ≥ 8.2 passes ctx
+        return self.metavar
+
+    def convert(self, value, param, ctx):
+        from docgen.errors import BadInput
+        from docgen.textcheck import text_problem
+
+        if not isinstance(value, str):
+            return value
+        problem = text_problem(value, multiline=self.multiline)
+        if problem:
+            where = (param.opts[0] if param is not None and param.opts else
+                     (param.human_readable_name if param is not None else "value"))
+            raise BadInput(f"{where}: {problem}")
+        return value
+
+
+TEXT = TextOption()
+
+
+def tsv(*cells) -> str:
+    """One tab-separated output line; tabs, newlines, backslashes and control characters in
+    a cell are escaped (\\t, \\n, \\\\, \\x1b), so each value stays one cell and cannot drive
+    the terminal."""
+    from docgen.textcheck import visible
+
+    return "\t".join(visible("" if c is None else c) for c in cells)
+
+
+def safe(text) -> str:
+    """A value for human-readable output, with the same escapes as `tsv`."""
+    from docgen.textcheck import visible
+
+    return visible("" if text is None else text)

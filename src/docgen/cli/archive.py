@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import echo_json, tsv
+from docgen.cli._common import TEXT, TextOption, echo_json, tsv
 from docgen.errors import BadInput, StatusIncomplete
 
 
@@ -18,7 +18,7 @@ def archive_option(f):
 
 
 def by_option(f):
-    return click.option("--by", metavar="NAME",
+    return click.option("--by", metavar="NAME", type=TEXT,
                         help="Who acts, for the audit log (default: the OS user).")(f)
 
 
@@ -57,12 +57,12 @@ def _deadlines(values) -> dict[tuple[int, str], dict]:
 @click.command()
 @click.argument("root", metavar="[ARCHIVE]", required=False, type=click.Path(path_type=Path))
 @archive_option
-@click.option("--fonds-code", metavar="CODE", help="全宗号, e.g. Z109.")
-@click.option("--fonds-name", metavar="NAME", help="立档单位名称, e.g. 区建设局.")
-@click.option("--unit", "units", multiple=True, metavar="NAME=CODE",
+@click.option("--fonds-code", metavar="CODE", type=TEXT, help="全宗号, e.g. Z109.")
+@click.option("--fonds-name", metavar="NAME", type=TEXT, help="立档单位名称, e.g. 区建设局.")
+@click.option("--unit", "units", multiple=True, type=TextOption(metavar="NAME=CODE"),
               help="A unit and its 机构代码, e.g. 区建设局规划处=GHC (repeatable).")
-@click.option("--filing-office", metavar="NAME", help="The office filings go to [局监察科].")
-@click.option("--deadline", "deadlines", multiple=True, metavar="YEAR:STEP=DATE",
+@click.option("--filing-office", metavar="NAME", type=TEXT, help="The office filings go to [局监察科].")
+@click.option("--deadline", "deadlines", multiple=True, type=TextOption(metavar="YEAR:STEP=DATE"),
               help="Change a calendar date, e.g. 2011:commitment=2011-05-20, or a window "
                    "2011:fulfilment=2011-09-01..2011-10-31 (repeatable).")
 @click.option("--update", is_flag=True, help="Change an existing archive's settings instead.")
@@ -108,8 +108,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.command()
 @archive_option
 @click.option("--year", type=int, help="Campaign year (default: the latest with filings).")
-@click.option("--unit", help="One unit, by name or 机构代码.")
-@click.option("--today", help="Judge deadlines as of this date instead of today, e.g. "
+@click.option("--unit", type=TEXT, help="One unit, by name or 机构代码.")
+@click.option("--today", type=TEXT, help="Judge deadlines as of this date instead of today, e.g. "
               "2011-12-31 (filings count whenever they were made).")
 @click.option("--strict", is_flag=True, help="Exit 11 when a required filing is missing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")

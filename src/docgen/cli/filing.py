@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import (classifications, conversion_progress, echo_json, notice,
-                                record_types, retentions, tsv)
+from docgen.cli._common import (TEXT, TextOption, classifications, conversion_progress,
+                                echo_json, notice, record_types, retentions, tsv)
 from docgen.cli.archive import _open, archive_option, by_option
 from docgen.errors import BadInput, ConversionFailed
 
 # --- options shared by the filing commands (declared once) ---------------------------------
 
 _FILING = [
-    click.option("--submitted", metavar="DATE", help="报送日期: when the document reached the "
+    click.option("--submitted", metavar="DATE", type=TEXT, help="报送日期: when the document reached the "
                  "filing office, if before today (e.g. handed in on paper); status judges by it."),
-    click.option("--supersedes", metavar="档号", help="File as a new version (更正) of this 件."),
+    click.option("--supersedes", metavar="档号", type=TEXT, help="File as a new version (更正) of this 件."),
     click.option("--duplicate-ok", is_flag=True, help="File even when a 件 with the same 年度, "
                  "unit, 发文字号 and 题名 is already filed (refused by default, exit 7)."),
     click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON."),
@@ -32,13 +32,13 @@ def _import_decorators(hidden: bool = False):
     return [
         option("--type", "doc_type", type=record_types(), default="other", show_default=True,
                   help="Record type: plan, commitment, summary, … or other (Chinese names too)."),
-        option("--title", help="题名 (required)."),
-        option("--date", "date", help="成文日期 (required), e.g. 2011-06-10."),
-        option("--kind", help="文种, e.g. 听证会纪要 (the calendar matches on it)."),
-        option("--unit", help="The filing unit's name (default: the only one)."),
-        option("--unit-code", help="Its 机构代码 when not in the settings."),
-        option("--doc-number", help="文件编号."),
-        option("--responsible", help="责任者 (default: the unit)."),
+        option("--title", type=TEXT, help="题名 (required)."),
+        option("--date", "date", type=TEXT, help="成文日期 (required), e.g. 2011-06-10."),
+        option("--kind", type=TEXT, help="文种, e.g. 听证会纪要 (the calendar matches on it)."),
+        option("--unit", type=TEXT, help="The filing unit's name (default: the only one)."),
+        option("--unit-code", type=TEXT, help="Its 机构代码 when not in the settings."),
+        option("--doc-number", type=TEXT, help="文件编号."),
+        option("--responsible", type=TEXT, help="责任者 (default: the unit)."),
         option("--retention", type=retentions(), default="定期30年", show_default=True,
                   help="保管期限."),
         option("--classification", type=classifications(), default="公开", show_default=True,
@@ -72,8 +72,8 @@ def import_options(f):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="FORM…")
 @filing_options
 @click.option("--import", "is_import", is_flag=True, hidden=True)
-@click.option("--withdraw", "withdraw_number", metavar="档号", hidden=True)
-@click.option("--reason", hidden=True)
+@click.option("--withdraw", "withdraw_number", metavar="档号", type=TEXT, hidden=True)
+@click.option("--reason", type=TextOption(multiline=True), hidden=True)
 @_options(_import_decorators(hidden=True))
 @click.pass_context
 def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json, by,
@@ -151,8 +151,8 @@ def import_(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_js
 
 
 @click.command()
-@click.argument("filing_number", metavar="档号")
-@click.option("--reason", help="Why it is withdrawn (required; kept in the record and the "
+@click.argument("filing_number", metavar="档号", type=TEXT)
+@click.option("--reason", type=TextOption(multiline=True), help="Why it is withdrawn (required; kept in the record and the "
               "audit log).")
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 @by_option

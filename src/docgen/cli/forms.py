@@ -96,7 +96,8 @@ def template():
               help="The form type it is for (default: the template's own category property "
                    "docgen:TYPE, else its file name).")
 def template_check(path, form_type):
-    """Report broken tags (with their paragraph) and variables the form type does not define.
+    """Report broken or unsafe tags (by paragraph), variables the form type does not define,
+    and what a bounded trial render of the example form hits — all that generate refuses.
 
     \b
     Example:
@@ -117,7 +118,8 @@ def template_check(path, form_type):
         click.echo(f"{path}: note: the {form_type} form's field {name!r} is not shown")
     problems = report.syntax_errors + [
         f"{path}: uses {{{{ {name} }}}}, which the {form_type} form does not define — "
-        f"see `docgen form schema {form_type}`" for name in report.unknown]
+        f"see `docgen form schema {form_type}`" for name in report.unknown] + list(
+        report.render_errors)
     if problems:
         raise TemplateError(f"{path}: {len(problems)} problem(s) in the template", problems)
     click.echo(f"{path}: ok ({form_type})")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from docgen.cli._common import echo_json, notice, progressbar, quiet, record_types
+from docgen.cli._common import (TEXT, echo_json, notice, progressbar, quiet, record_types,
+                                safe)
 from docgen.cli.archive import _open, archive_option
 from docgen.errors import BadInput
 
@@ -23,12 +24,12 @@ def _date(value, option: str):
 
 
 @click.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1, required=True, type=TEXT)
 @click.option("--type", "type_", type=TYPES, help="Only this form type.")
 @click.option("--year", type=click.IntRange(1000, 9999), help="Only this year (年度).")
-@click.option("--unit", help="Only this unit (its name or a part of it, or its code).")
-@click.option("--from", "date_from", metavar="DATE", help="Only dated on or after DATE.")
-@click.option("--to", "date_to", metavar="DATE", help="Only dated on or before DATE.")
+@click.option("--unit", type=TEXT, help="Only this unit (its name or a part of it, or its code).")
+@click.option("--from", "date_from", metavar="DATE", type=TEXT, help="Only dated on or after DATE.")
+@click.option("--to", "date_to", metavar="DATE", type=TEXT, help="Only dated on or before DATE.")
 @click.option("--limit", type=int, default=20, show_default=True, help="At most N hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of hits.")
 @archive_option
@@ -62,9 +63,10 @@ def search(ctx, query, type_, year, unit, date_from, date_to, limit, as_json, ar
         return
     for h in hits:
         status = "" if h.status == "filed" else f"  [{h.status}]"
-        click.echo(f"{h.filing_number}  {h.date}  {h.type}  {h.unit}  {h.score:.2f}{status}")
-        click.echo(f"    {h.title}")
-        click.echo(f"    {h.snippet}")
+        click.echo(f"{safe(h.filing_number)}  {safe(h.date)}  {safe(h.type)}  {safe(h.unit)}  "
+                   f"{h.score:.2f}{safe(status)}")
+        click.echo(f"    {safe(h.title)}")
+        click.echo(f"    {safe(h.snippet)}")
     if hits.total > len(hits):
         notice(ctx, f"{len(hits)} of {hits.total} hits shown; use --limit to see more")
 
