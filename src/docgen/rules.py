@@ -14,13 +14,19 @@ class Violation:
     fix: str
 
 
-def check(form: Form) -> list[Violation]:
-    """Every rule the form breaks, in field order; empty when it keeps them all."""
+def check(form: Form, calendar=None) -> list[Violation]:
+    """Every rule the form breaks, in field order; empty when it keeps them all.
+
+    `calendar` maps a step key to its (start, due) dates in the form's campaign year (the
+    archive's settings); the seed's defaults when None.
+    """
+    from docgen import rules_campaign
+
     found: list[Violation] = []
     m = DOC_NUMBER.match(form.doc_number)
-    if m and int(m.group(1)) != form.year:
+    if m and int(m.group(1)) != form.date.year:
         found.append(Violation("doc_number", f"the year in {form.doc_number!r} is not the year "
-                               f"of date ({form.year})", "make the two years agree"))
+                               f"of date ({form.date.year})", "make the two years agree"))
     if form.print_date and form.print_date < form.date:
         found.append(Violation("print_date", "印发日期 is before 成文日期",
                                "a document is printed on or after the day it is signed"))
@@ -35,4 +41,5 @@ def check(form: Form) -> list[Violation]:
                 found.append(Violation(where, f"{item.deadline.isoformat()} is before the "
                                        f"commitment's own date {form.date.isoformat()}",
                                        "promise a date after the 承诺书 is signed"))
+    found.extend(rules_campaign.check(form, calendar))
     return found
