@@ -17,6 +17,7 @@ from pathlib import Path
 from docgen.dates import format_cn
 from docgen.errors import TemplateError
 from docgen.models import FORM_MODELS, Form
+from docgen import render_campaign
 
 CN_DIGITS = "零一二三四五六七八九"
 SECTION_TITLES = {
@@ -27,8 +28,10 @@ SECTION_TITLES = {
     "summary": [("fulfilments", "承诺践诺情况"), ("achievements", "主要做法和成效"),
                 ("problems", "存在的问题"), ("next_steps", "下一步打算")],
 }
+SECTION_TITLES.update(render_campaign.SECTION_TITLES)
 # names a template may use besides the form's own fields
-DERIVED = {"date_cn", "print_date_cn", "heads", "cn", "kind", "year", "loop", "title_lines"}
+DERIVED = {"date_cn", "print_date_cn", "heads", "cn", "kind", "year", "loop", "title_lines",
+           *render_campaign.DERIVED}
 NO_BREAK_AFTER = "《（“‘〔［【"
 NO_BREAK_BEFORE = "》）”’〕］】，。、；：？！"
 TITLE_LINE_UNITS = 19  # 2号 characters a title line holds in the 156 mm type area, with room
@@ -102,8 +105,11 @@ def context(form: Form) -> dict:
     present = [(key, title) for key, title in SECTION_TITLES[form.type] if data.get(key)]
     data["heads"] = dict.fromkeys((key for key, _ in SECTION_TITLES[form.type]), "")
     data["heads"].update({key: f"{cn(i)}、{title}" for i, (key, title) in enumerate(present, 1)})
+    if form.type in render_campaign.SECTION_TITLES:
+        render_campaign.extend(form, data)
     for item in data.get("items", []):
-        item["deadline_cn"] = format_cn(item["deadline"])
+        if "deadline" in item:
+            item["deadline_cn"] = format_cn(item["deadline"])
     return data
 
 
@@ -122,7 +128,8 @@ def render_form(form: Form, out_path: Path, template: Path | None = None) -> Pat
     template = Path(template) if template else default_template(form.type)
     tpl = open_template(template)
     try:
-        tpl.render(context(form), jinja_env=_sandbox(), autoescape=True)
+        tpl.render({**context(form), **render_campaign.images(form, tpl)},
+                   jinja_env=_sandbox(), autoescape=True)
     except SecurityError as e:
         raise TemplateError(f"{template}: the template tried something unsafe ({e}) — "
                             "templates may only use the form's values") from None
