@@ -31,9 +31,9 @@ class Generated:
         return [p for docx, pdf in zip(self.docx, pdfs) for p in (docx, pdf) if p is not None]
 
 
-def load_all(form_paths, *, nothing: str) -> list[Form]:
+def load_all(form_paths, *, nothing: str, context=None) -> list[Form]:
     """Every form, or FormError listing every problem of every bad one ("nothing was …")."""
-    forms, problems = check_forms(form_paths)
+    forms, problems = check_forms(form_paths, context)
     if problems:
         raise FormError(f"{len({p.file for p in problems})} of {len(form_paths)} form file(s) "
                         f"invalid; nothing was {nothing}", problems)
@@ -42,12 +42,15 @@ def load_all(form_paths, *, nothing: str) -> list[Form]:
 
 def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,
                        pdf: bool = False, convert_options=None,
-                       on_converted: OnConverted | None = None) -> Generated:
-    """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid."""
+                       on_converted: OnConverted | None = None, context=None) -> Generated:
+    """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid.
+
+    Warnings (e.g. a summary not checked against a filed 承诺书) land in `context.notices`.
+    """
     from docgen.render import open_template, render_form
 
     form_paths = [Path(p) for p in form_paths]
-    forms = load_all(form_paths, nothing="written")
+    forms = load_all(form_paths, nothing="written", context=context)
     targets = [Path(out_dir) / f"{p.stem}.docx" for p in form_paths]
     seen: dict[Path, Path] = {}
     for src, dst in zip(form_paths, targets):
@@ -78,12 +81,18 @@ class Filed:
 
 def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None = None,
                submitted=None, convert_options=None,
-               on_converted: OnConverted | None = None) -> Filed:
-    """Render, convert and file each form; a form whose PDF fails is reported, not filed."""
+               on_converted: OnConverted | None = None, context=None) -> Filed:
+    """Render, convert and file each form; a form whose PDF fails is reported, not filed.
+
+    Forms are checked against the archive (its calendar, its filed 承诺书) unless `context`
+    says otherwise; warnings land in `context.notices`.
+    """
+    from docgen.archive.commitments import check_context
     from docgen.render import render_form
 
     form_paths = [Path(p) for p in form_paths]
-    forms = load_all(form_paths, nothing="filed")
+    context = context if context is not None else check_context(arc)
+    forms = load_all(form_paths, nothing="filed", context=context)
     for form in forms:  # a unit without a code, a bad date: stop before rendering anything
         arc.unit_code_for(form.unit, form.unit_code)
         arc.submitted_date(submitted, form.date)

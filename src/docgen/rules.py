@@ -12,13 +12,14 @@ class Violation:
     field: str
     what: str
     fix: str
+    warning: bool = False  # reported, but the form is still valid
 
 
-def check(form: Form, calendar=None) -> list[Violation]:
+def check(form: Form, context=None) -> list[Violation]:
     """Every rule the form breaks, in field order; empty when it keeps them all.
 
-    `calendar` maps a step key to its (start, due) dates in the form's campaign year (the
-    archive's settings); the seed's defaults when None.
+    `context` (rules_campaign.CheckContext) brings the archive's calendar and its filed
+    承诺书; without it the seed's default dates are used and nothing is compared.
     """
     from docgen import rules_campaign
 
@@ -41,5 +42,5 @@ def check(form: Form, calendar=None) -> list[Violation]:
                 found.append(Violation(where, f"{item.deadline.isoformat()} is before the "
                                        f"commitment's own date {form.date.isoformat()}",
                                        "promise a date after the 承诺书 is signed"))
-    found.extend(rules_campaign.check(form, calendar))
+    found.extend(rules_campaign.check(form, context))
     return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
+from typing import Callable
 
 from docgen.models_campaign import (GRADES, Assessment, Fulfillment, Hearing, Opinions,
                                     Results, in_window)
@@ -13,26 +15,68 @@ from docgen.vocab import STEPS
 RATE_TOLERANCE = 0.1  # percentage points: a typed 93.8% for a computed 93.75% is right
 
 
-def _v(field: str, what: str, fix: str):
+@dataclass(frozen=True)
+class CheckContext:
+    """What a form is checked against besides itself, built once at the edge.
+
+    calendar(year) -> {step key: (start, due)}: the archive's campaign calendar.
+    commitments(form) -> (where, [(content, target)]): the filed 承诺书 a report answers to;
+    raises LookupError(why) when there is none. Without it, a summary gets a warning.
+    notices collects the warnings of every form checked with this context.
+    """
+
+    calendar: Callable[[int], dict] | None = None
+    commitments: Callable[[object], tuple[str, list]] | None = None
+    archive_name: str = ""
+    notices: list = field(default_factory=list)
+
+
+def _v(field: str, what: str, fix: str, warning: bool = False):
     from docgen.rules import Violation
 
-    return Violation(field, what, fix)
+    return Violation(field, what, fix, warning)
 
 
 def window(step_key: str, year: int, calendar=None) -> tuple[dt.date | None, dt.date]:
     """(start, due) of a calendar step: the archive's when given, else the seed's default."""
-    if calendar and step_key in calendar:
-        return calendar[step_key]
+    dates = calendar(year) if calendar else {}
+    if step_key in dates:
+        return dates[step_key]
     step = next(s for s in STEPS if s.key == step_key)
     return step.dates(year)
 
 
-def check(form, calendar=None) -> list:
+def check(form, context: CheckContext | None = None) -> list:
+    calendar = context.calendar if context else None
+    found = []
     for cls, rules in ((Opinions, _opinions), (Hearing, _hearing), (Fulfillment, _fulfillment),
                        (Assessment, _assessment), (Results, _results)):
         if isinstance(form, cls):
-            return rules(form, calendar)
-    return []
+            found = rules(form, calendar)
+    return found + _against_archive(form, context)
+
+
+def _against_archive(form, context) -> list:
+    """A 践诺情况报告 or 年度工作总结 against the filed 承诺书 (warning without an archive)."""
+    field_name, _ = reported(form)
+    if not field_name:
+        return []
+    if context is None or context.commitments is None:
+        if isinstance(form, Fulfillment):
+            return []  # it carries the promises it reports on; `--archive` compares them
+        return [_v(field_name, "not checked against the filed 承诺书", "run `docgen form check "
+                   "--archive ARCHIVE FILE` to check every commitment is reported, none "
+                   "invented", warning=True)]
+    try:
+        where, promised = context.commitments(form)
+    except LookupError as e:
+        if isinstance(form, Fulfillment):
+            return [_v("commitment_ref" if form.commitment_ref else "unit", str(e.args[0]),
+                       "file the year's 承诺书 first (docgen file commitment.yaml), or name "
+                       "it with commitment_ref: 档号")]
+        return [_v(field_name, str(e.args[0]), "file the year's 承诺书 to have the summary "
+                   "checked against it", warning=True)]
+    return against_commitments(form, promised, where)
 
 
 def _in_year(found, where: str, day: dt.date, form, what: str) -> None:

@@ -22,7 +22,8 @@ from docgen.archive.records import RECORD_NAME, Record
 from docgen.archive.settings import Settings, Unit
 from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
-from docgen.vocab import CLASSIFICATIONS, RECORD_TYPES, RETENTION_CODES
+from docgen.vocab import CALENDAR_KINDS, CLASSIFICATIONS, RECORD_TYPES, RETENTION_CODES
+from docgen.vocab import canonical_kind
 
 RECORDS, INDEX, TMP, LOCK = txn.RECORDS, "index", txn.TMP, ".lock"
 README = "README.md"
@@ -187,6 +188,13 @@ class Archive:
                             f"{', '.join(CLASSIFICATIONS)}")
         if campaign_year is not None and not 1000 <= int(campaign_year) <= 9999:
             problems.append(f"campaign year {campaign_year!r} is not a four-digit year")
+        if (kind or "").strip():
+            named, kind = kind, canonical_kind(kind, self.settings.extra_kinds)
+            if kind is None:
+                problems.append(
+                    f"kind {named!r} is not a 文种 the calendar knows — use one of "
+                    f"{'、'.join(dict.fromkeys((*CALENDAR_KINDS, *self.settings.extra_kinds)))} "
+                    "(or allow it: docgen init --update --allow-kind NAME)")
         if problems:
             raise _many(BadInput, f"cannot import {path}", problems)
         if unit is None:
@@ -230,8 +238,10 @@ class Archive:
 
     def update_settings(self, *, units: list[tuple[str, str]] = (),
                         deadlines: dict[tuple[int, str], dict] | None = None,
-                        filing_office: str | None = None, by: str | None = None) -> Settings:
-        """Add units, change calendar dates (year, step) -> {"due": date, "start": date}."""
+                        filing_office: str | None = None, by: str | None = None,
+                        extra_kinds=()) -> Settings:
+        """Add units, change calendar dates (year, step) -> {"due": date, "start": date},
+        allow more 文种 for imports."""
         with self._locked():
             s = settings_mod.load(self.root)
             known = {u.name: u for u in s.units}
@@ -249,7 +259,8 @@ class Archive:
                     if change.get(part) is not None:
                         slot[part] = _iso(change[part], f"{year} {step}.{part}")
             new = Settings(s.fonds_code, s.fonds_name, tuple(new_units),
-                           filing_office or s.filing_office, overrides)
+                           filing_office or s.filing_office, overrides,
+                           tuple(dict.fromkeys((*s.extra_kinds, *extra_kinds))))
             problems = settings_mod.check(new)
             if problems:
                 raise _many(BadInput, "settings not changed", problems)

@@ -70,11 +70,14 @@ def _deadlines(values) -> dict[tuple[int, str], dict]:
 @click.option("--deadline", "deadlines", multiple=True, metavar="YEAR:STEP=DATE",
               help="Change a calendar date, e.g. 2011:commitment=2011-05-20, or a window "
                    "2011:fulfilment=2011-09-01..2011-10-31 (repeatable).")
+@click.option("--allow-kind", "extra_kinds", multiple=True, metavar="文种",
+              help="With --update: a 文种 `file --import --kind` accepts besides the "
+                   "calendar's, e.g. 情况通报 (repeatable).")
 @click.option("--update", is_flag=True, help="Change an existing archive's settings instead.")
 @by_option
 @click.pass_context
 def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, deadlines,
-         update, by):
+         extra_kinds, update, by):
     """Create an archive with its settings and campaign calendar; --update changes them.
 
     Calendar steps and default dates (from the 实施方案): plan 04-20, opinions 04-20,
@@ -96,7 +99,7 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
             raise BadInput("--update cannot change the 全宗号 or its name: filed 档号 use them")
         arc = _open(root)
         arc.update_settings(units=unit_pairs, deadlines=changes, filing_office=filing_office,
-                            by=by)
+                            by=by, extra_kinds=extra_kinds)
         click.echo(f"{root}: settings updated")
         return
     missing = [o for o, v in (("--fonds-code", fonds_code), ("--fonds-name", fonds_name)) if not v]
@@ -105,8 +108,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
                        "--fonds-name 区建设局")
     arc = init_archive(root, fonds_code=fonds_code, fonds_name=fonds_name, units=unit_pairs,
                        filing_office=filing_office or "局监察科", by=by)
-    if changes:
-        arc.update_settings(deadlines=changes, by=by)
+    if changes or extra_kinds:
+        arc.update_settings(deadlines=changes, by=by, extra_kinds=extra_kinds)
     click.echo(f"{root}: archive created (全宗号 {fonds_code}, {len(unit_pairs)} unit(s))")
 
 
@@ -116,11 +119,12 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.option("--import", "is_import", is_flag=True,
               help="FILE… are documents docgen did not make: PDF/A files (a scan must be "
                    "saved as PDF/A), Word files (converted here), others kept as they are.")
-@click.option("--type", "doc_type", type=IMPORT_TYPES, help="With --import: plan, commitment, "
-              "summary or other.")
+@click.option("--type", "doc_type", type=IMPORT_TYPES, help="With --import: a form type "
+              "(plan, commitment, … 承诺书 …) or other.")
 @click.option("--title", help="With --import: 题名.")
 @click.option("--date", "date", help="With --import: 成文日期, e.g. 2011-06-10.")
-@click.option("--kind", help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it).")
+@click.option("--kind", help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it; "
+              "variants like 听证纪要 are mapped, unknown ones refused).")
 @click.option("--unit", help="With --import: the filing unit's name (default: the only one).")
 @click.option("--unit-code", help="With --import: its 机构代码 when not in the settings.")
 @click.option("--doc-number", help="With --import: 文件编号.")
@@ -190,11 +194,15 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
 
 
 def _file_forms(ctx, arc, paths, supersedes, by, submitted):
+    from docgen.archive.commitments import check_context
     from docgen.pipeline import file_forms
 
+    context = check_context(arc)
     with conversion_progress(ctx, len(paths)) as on_converted:
         filed = file_forms(arc, paths, supersedes=supersedes, by=by, submitted=submitted,
-                           on_converted=on_converted)
+                           on_converted=on_converted, context=context)
+    for n in context.notices:
+        notice(ctx, f"docgen: warning: {n}")
     return _filed_or_raise(ctx, filed, len(paths))
 
 
@@ -238,7 +246,8 @@ def _report(ctx, recs, as_json: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 11 when a required filing is missing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def status(archive_root, year, unit, today, strict, as_json):
-    """Show each filing the campaign calendar requires: on time, late, missing, or due.
+    """Show each filing the campaign calendar requires: on time, late, missing, or due,
+    its 档号, and the command that makes it (docgen form new TYPE).
 
     \b
     Example:
@@ -260,7 +269,7 @@ def status(archive_root, year, unit, today, strict, as_json):
     else:
         for r in rows:
             click.echo(f"{r.unit_code}\t{r.stage}\t{r.kind}\t{r.due.isoformat()}\t{r.label}\t"
-                       f"{' '.join(r.filing_numbers) or '-'}")
+                       f"{' '.join(r.filing_numbers) or '-'}\t{r.command}")
     missing = [r for r in rows if r.state == MISSING]
     if strict and missing:
         raise StatusIncomplete(f"{len(missing)} required filing(s) missing in {year}",
