@@ -181,3 +181,37 @@ def test_a_workbook_saved_by_libreoffice(books, tmp_path):
     for kind in ("opinions", "assessment", "results"):
         d = tmp_path / f"lo-{kind}"
         assert load_form(_soffice_to_xlsx(books / f"{kind}.xlsx", d)).type == kind
+
+
+@pytest.mark.slow
+def test_file_a_workbook_then_report_against_it(books, tmp_path, docgen):
+    """An .xlsx 承诺书 is filed as it is (<档号>.form.xlsx), verified, searched, and a report
+    that invents a commitment is refused by `file`, with nothing filed."""
+    from docgen.archive import Archive
+
+    root = tmp_path / "archive"
+    code, _, err = docgen("init", root, "--fonds-code", "Z109", "--fonds-name", "区建设局",
+                          "--unit", "区建设局规划处=GHC")
+    assert code == 0, err
+    code, out, err = docgen("file", "--archive", root, books / "commitment.xlsx")
+    assert code == 0, err
+    number = out.split("\t")[0]
+    rec = Archive(root).record(number)
+    assert rec.files["form"].name == f"{number}.form.xlsx"
+    code, out, err = docgen("verify", "--archive", root)
+    assert code == 0, out + err
+    code, out, err = docgen("search", "--archive", root, "限时办结")
+    assert number in out
+
+    def invent(wb):
+        wb["践诺情况"]["A2"] = "清理规范中介服务收费"
+    report = variant(books, tmp_path, invent, kind="fulfillment")
+    before = tree(root)
+    code, out, err = docgen("file", "--archive", root, report)
+    assert code == ExitCode.bad_form
+    assert f"{report}:践诺情况!A2: items.0.commitment: '清理规范中介服务收费' was never promised" \
+        in err
+    assert "践诺情况!A1: items: the commitment '建设工程规划许可证审批实行限时办结'" in err
+    assert tree(root) == before
+    code, out, err = docgen("form", "check", "--archive", root, books / "fulfillment.xlsx")
+    assert code == 0, err

@@ -27,7 +27,7 @@ XLSX_SUFFIXES = (".xlsx",)
 # 住保[2026]7号, 住保（2026）7号 → 住保〔2026〕7号: the 六角括号 a clerk's keyboard lacks
 _DOC_NUMBER_BRACKETS = re.compile(r"^(\S+?)\s*[\[［【(（]\s*(\d{4})\s*[\]］】)）]\s*(\d+)\s*号$")
 
-Positions = dict[tuple, int]  # field path -> 1-based line
+Positions = dict[tuple, int | str]  # field path -> 1-based line, or SHEET!C7 in a workbook
 
 
 def load_form(path: str | Path, context=None) -> Form:
@@ -37,14 +37,17 @@ def load_form(path: str | Path, context=None) -> Form:
     the checks and collects warnings in its `notices`.
     """
     path = Path(path)
+    data, positions = read_data(path)
+    return validate(data, positions, str(path), context)
+
+
+def read_data(path: Path) -> tuple[object, Positions]:
+    """A form file's plain data and field locations, before validation (.xlsx too)."""
     if path.suffix.lower() in XLSX_SUFFIXES:
         from docgen import xlsx_forms
 
-        data, positions = xlsx_forms.read(path)
-        return validate(data, positions, str(path), context)
-    text = read_text(path)
-    data, positions = parse(text, path)
-    return validate(data, positions, str(path), context)
+        return xlsx_forms.read(path)
+    return parse(read_text(path), path)
 
 
 def check_forms(paths, context=None) -> tuple[list[Form], list[Problem]]:
