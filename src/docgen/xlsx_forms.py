@@ -33,7 +33,8 @@ MAX_ROWS = 5000
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected workbook
 DEPARTMENT_FIELDS = ("responsible", "department", "owner")  # 科室 columns get a list
-_LEADING_CJK = re.compile(rf"^[{CJK_IDEOGRAPHS}（）、]+")
+# 量化目标: … → 量化目标; 机构（问题）代码 keeps its brackets, 整改要求（…必填） does not
+_LEADING_CJK = re.compile(rf"^[{CJK_IDEOGRAPHS}、]+(?:（[{CJK_IDEOGRAPHS}]+）[{CJK_IDEOGRAPHS}]+)?")
 
 
 # --- what a form type looks like as a workbook ----------------------------------------------
@@ -95,7 +96,7 @@ def _kind(annotation) -> tuple[str, tuple]:
 def label(key: str, description: str | None) -> str:
     """The Chinese name a field's description starts with (量化目标: … → 量化目标)."""
     m = _LEADING_CJK.match((description or "").strip())
-    return m.group(0).strip("、") if m else key
+    return m.group(0).rstrip("、") if m else key
 
 
 def _columns(model, prefix: str = "") -> list[Column]:
