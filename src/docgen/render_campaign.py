@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from docgen.dates import format_cn
-from docgen.models_campaign import GRADES, percent
+from docgen.models_campaign import percent
 
 SECTION_TITLES = {
     "opinions": [("channels", "征求意见的方式"), ("opinions", "意见建议及整改措施"),
@@ -91,5 +91,3 @@ def images(form, tpl) -> dict:
                     [t.computed_rate or 0 for t in form.tallies])
     return {"chart": InlineImage(tpl, io.BytesIO(png), width=Mm(140))}
 
-
-__all__ = ["DERIVED", "GRADES", "SECTION_TITLES", "extend", "images"]

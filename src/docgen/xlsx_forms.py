@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import types
 import typing
 import zipfile
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def _unwrap(annotation):
         return _unwrap(typing.get_args(annotation)[0])
     if origin is typing.Literal:
         return "choice", tuple(typing.get_args(annotation))
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return _unwrap(args[0]) if len(args) == 1 else (str, ())
     if origin is list:
