@@ -39,9 +39,15 @@ def table_styles(doc) -> None:
     s = mt.add_style(doc, "表题")
     mt.style_font(s, HEITI, TABLE_PT)
     mt.para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0), exact=False)
-    for name in ("表格文字", "图", "表题"):  # not the body's exact 22-lines-a-page pitch
+    for name in ("图", "表题"):  # not the body's exact 22-lines-a-page pitch
         pf = doc.styles[name].paragraph_format
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    # cells: an exact pitch (LibreOffice sizes rows of "single" Fandol lines a little short,
+    # clipping the last line)
+    pf = doc.styles["表格文字"].paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(TABLE_PT + 5)
+    pf.space_before = pf.space_after = Pt(1)
     doc.styles["表题"].paragraph_format.space_before = Pt(6)
     doc.styles["表题"].paragraph_format.space_after = Pt(3)
 
