@@ -22,7 +22,7 @@ def filed_commitment(archive, year: int, unit: str, filing_number: str | None = 
         if rec.type != "commitment" or rec.status != "filed":
             raise LookupError(f"{filing_number} is a {rec.kind} ({rec.status}), not a filed 承诺书")
     else:
-        found = [r for r in archive.records() if r.type == "commitment"
+        found = [r for r in archive.records(year) if r.type == "commitment"
                  and r.status == "filed" and r.campaign_year == year
                  and unit in (r.unit, r.unit_code)]
         if not found:
