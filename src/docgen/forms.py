@@ -43,6 +43,10 @@ def load_form(path: str | Path, context=None) -> Form:
 
 def read_data(path: Path) -> tuple[object, Positions]:
     """A form file's plain data and field locations, before validation (.xlsx too)."""
+    refused = REFUSED_FORM_SUFFIXES.get(path.suffix.lower())
+    if refused:  # .xls, .et, .xlsm …: BadInput (exit 10), with what to save it as
+        what, _, fix = refused.partition(" — ")
+        raise _one(str(path), None, "", f"is {what}", fix, BadInput)
     if path.suffix.lower() in XLSX_SUFFIXES:
         from docgen import xlsx_forms
 
@@ -70,12 +74,7 @@ def read_text(path: Path) -> str:
     except OSError as e:
         raise _one(name, None, "", f"cannot read it ({e.strerror})", "check the path") from None
     if path.is_dir():
-        raise _one(name, None, "", "is a folder, not a form file",
-                   "name a .yaml/.json/.toml/.xlsx file")
-    refused = REFUSED_FORM_SUFFIXES.get(path.suffix.lower())
-    if refused:
-        raise _one(name, None, "", f"is {refused.split(' — ')[0]}",
-                   refused.partition(" — ")[2], BadInput)
+        raise _one(name, None, "", "is a folder, not a form file", "name a .yaml/.json/.toml file")
     if size > MAX_FORM_BYTES:
         raise _one(name, None, "", f"is {size / 1e6:.1f} MB; a form is at most "
                    f"{MAX_FORM_BYTES // 1_000_000} MB", "is this the right file?")
