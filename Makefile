@@ -6,7 +6,9 @@ OUT ?= out
 
 .PHONY: demo test setup system venv bench clean
 
-FORMS := examples/plan.yaml examples/commitment.yaml examples/summary.yaml
+# the 2011 campaign in calendar order: all eight filings
+FORMS := examples/plan.yaml examples/opinions.yaml examples/commitment.yaml examples/hearing.yaml \
+	examples/fulfillment.yaml examples/assessment.yaml examples/summary.yaml examples/results.yaml
 DEMO_ARCHIVE := $(OUT)/archive
 DG := $(BIN)/docgen
 
@@ -18,12 +20,20 @@ demo: setup
 		--unit 区建设局规划处=GHC --unit 区建设局办公室=BGS
 	# the 2011 examples reached 局监察科 on paper in 2011: --submitted records the 报送日期
 	$(DG) file --archive $(DEMO_ARCHIVE) examples/plan.yaml --submitted 2011-04-18
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/opinions.yaml --submitted 2011-04-19
 	$(DG) file --archive $(DEMO_ARCHIVE) examples/commitment.yaml --submitted 2011-05-12
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/hearing.yaml --submitted 2011-06-22
+	# checked against the filed 承诺书: every commitment reported, none invented
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/fulfillment.yaml --submitted 2011-09-22
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/assessment.yaml --submitted 2011-11-28
 	$(DG) file --archive $(DEMO_ARCHIVE) examples/summary.yaml --submitted 2011-12-02
-	$(DG) status --archive $(DEMO_ARCHIVE) --year 2011 --unit GHC --today 2011-12-31
+	# 一季度公布评议结果: dated 2012 (年度 2012 in its 档号), it counts for the 2011 campaign
+	$(DG) file --archive $(DEMO_ARCHIVE) examples/results.yaml --submitted 2012-03-16
+	$(DG) status --archive $(DEMO_ARCHIVE) --year 2011 --unit GHC --today 2012-03-31 --strict
 	$(DG) verify --archive $(DEMO_ARCHIVE)
 	$(DG) search --archive $(DEMO_ARCHIVE) 审批时限
-	$(DG) bundle --archive $(DEMO_ARCHIVE) --year 2011 -o $(OUT)/bundle-2011.zip
+	# the whole campaign: its 评议结果 is a 2012 件, so no --year (a --year bundle is one 年度)
+	$(DG) bundle --archive $(DEMO_ARCHIVE) --unit GHC -o $(OUT)/bundle-2011.zip
 	$(DG) bundle verify $(OUT)/bundle-2011.zip
 
 test: setup
@@ -48,6 +58,7 @@ bench: setup
 	$(BIN)/python bench/bench_archive.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_bundle.py
+	$(BIN)/python bench/bench_xlsx.py
 
 clean:
 	rm -rf $(OUT) $(VENV)

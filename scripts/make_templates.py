@@ -371,6 +371,10 @@ def main(argv=None) -> int:
     out_dir = Path(argv[0]) if argv else ROOT / "templates"
     for kind, body in (("plan", plan), ("commitment", commitment), ("summary", summary)):
         print(build(kind, body, out_dir / f"{kind}.docx"))
+    from templates_campaign import CAMPAIGN_BODIES  # the campaign's other five (same head, 版记)
+
+    for kind, body in CAMPAIGN_BODIES.items():
+        print(build(kind, body, out_dir / f"{kind}.docx"))
     return 0
 
 

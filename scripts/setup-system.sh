@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the system packages docgen needs (LibreOffice Writer, Chinese fonts, poppler),
+# Install the system packages docgen needs (LibreOffice Writer and Calc, Chinese fonts, poppler),
 # only when something is missing. Debian/Ubuntu: apt-get (as root, or through sudo).
 set -euo pipefail
 
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# Calc: tests open the Excel forms docgen writes as a clerk's LibreOffice would, and save them
+[ -f /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc-nogui)
 # docgen drives LibreOffice through UNO from the system Python (Debian's bridge)
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 # (no `fc-list | grep -q`: grep quits early, fc-list dies of SIGPIPE and pipefail says "missing")

@@ -61,7 +61,9 @@ def test_cli_shim_does_what_the_console_script_does(tmp_path):
 def test_generate_writes_every_example(tmp_path, docgen):
     code, out, err = docgen("generate", *sorted(EXAMPLES.glob("*.yaml")), "-o", tmp_path)
     assert code == 0, err
-    assert out.split() == [str(tmp_path / f"{k}.docx") for k in ("commitment", "plan", "summary")]
+    assert out.split() == [str(tmp_path / f"{k}.docx") for k in (
+        "assessment", "commitment", "fulfillment", "hearing", "opinions", "plan", "results",
+        "summary")]
 
 
 def test_generate_is_all_or_nothing(examples, tmp_path, docgen):

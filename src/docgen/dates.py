@@ -8,12 +8,46 @@ import re
 _CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+# 2011/4/20 and 2011.4.20, as Excel and WPS show dates typed as text
+_SLASH = re.compile(r"^\s*(\d{4})\s*([/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*$")
+# 二〇一一年四月二十日: the 成文日期 as older documents print it
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_CN_WORDS = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([〇零一二三四五六七八九十]{1,3})\s*月"
+                       r"\s*([〇零一二三四五六七八九十]{1,3})\s*日\s*$")
 
-ACCEPTED = "write it as 2011-04-20 or 2011年4月20日"  # also accepted: 20110420
+ACCEPTED = "write it as 2011-04-20 or 2011年4月20日"  # also: 20110420, 2011/4/20, 2011.4.20,
+# 二〇一一年四月二十日
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31, 〇九 → 9 (digit by digit)."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (_cn_number(tens) if tens else 1) * 10 + (_cn_number(ones) if ones else 0)
+
+
+def _groups(value: str):
+    """(year, month, day) as ints from any accepted spelling, else None."""
+    for pattern in (_ISO, _CN, _COMPACT):
+        m = pattern.match(value)
+        if m:
+            return tuple(int(g) for g in m.groups())
+    m = _SLASH.match(value)
+    if m:
+        return int(m.group(1)), int(m.group(3)), int(m.group(4))
+    m = _CN_WORDS.match(value)
+    if m:
+        try:
+            return tuple(_cn_number(g) for g in m.groups())
+        except ValueError:
+            return None
+    return None
 
 
 def parse_date(value) -> dt.date:
-    """Parse a date given as a date object, 'YYYY-MM-DD', 'YYYYMMDD' or 'YYYY年M月D日'.
+    """Parse a date given as a date object, 'YYYY-MM-DD', 'YYYYMMDD', 'YYYY年M月D日',
+    'YYYY/M/D', 'YYYY.M.D' or in Chinese numerals (二〇一一年四月二十日).
 
     Raises ValueError with a message a clerk can act on.
     """
@@ -23,15 +57,14 @@ def parse_date(value) -> dt.date:
         return value
     if not isinstance(value, str):
         raise ValueError(f"expected a date, got {type(value).__name__} {value!r} — {ACCEPTED}")
-    for pattern in (_ISO, _CN, _COMPACT):
-        m = pattern.match(value)
-        if m:
-            y, mo, d = (int(g) for g in m.groups())
-            try:
-                return dt.date(y, mo, d)
-            except ValueError as e:
-                raise ValueError(f"{value!r} is not a real date ({e}) — "
-                                 "check the month and the day") from None
+    found = _groups(value)
+    if found:
+        y, mo, d = found
+        try:
+            return dt.date(y, mo, d)
+        except ValueError as e:
+            raise ValueError(f"{value!r} is not a real date ({e}) — "
+                             "check the month and the day") from None
     raise ValueError(f"{value!r} is not a date — {ACCEPTED}")
 
 

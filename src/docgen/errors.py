@@ -47,7 +47,7 @@ class Problem:
     """One thing wrong with an input, and where: FILE:LINE: field.path: what — how to fix."""
 
     file: str
-    line: int | None
+    line: int | str | None  # 1-based line, or SHEET!C7 in a workbook
     field: str
     what: str
     fix: str = ""

@@ -18,33 +18,53 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from docgen import rules
-from docgen.errors import FormError, Problem
 from docgen import placeholders
+from docgen.errors import BadInput, FormError, Problem
 from docgen.models import FORM_MODELS, Form
-from docgen.vocab import FORM_TYPES, form_type_code
+from docgen.models_campaign import COMPUTED
+from docgen.vocab import FORM_TYPES, REFUSED_FORM_SUFFIXES, form_type_code
 
 MAX_FORM_BYTES = 5_000_000  # a form is a few pages of text; anything bigger is the wrong file
 MAX_DEPTH = 16  # the deepest form (plan.steps[i].tasks[j]) nests 4 levels
 MAX_INT = 2**53  # no form field is a number; past this it is a typo or an attack
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+XLSX_SUFFIXES = (".xlsx",)
+# 住保[2026]7号, 住保（2026）7号 → 住保〔2026〕7号: the 六角括号 a clerk's keyboard lacks
+_DOC_NUMBER_BRACKETS = re.compile(r"^(\S+?)\s*[\[［【(（]\s*(\d{4})\s*[\]］】)）]\s*(\d+)\s*号$")
 
-Positions = dict[tuple, int]  # field path -> 1-based line
+Positions = dict[tuple, int | str]  # field path -> 1-based line, or SHEET!C7 in a workbook
 
 
-def load_form(path: str | Path) -> Form:
-    """Read, parse and validate one form file; raise FormError with all problems found."""
+def load_form(path: str | Path, context=None) -> Form:
+    """Read, parse and validate one form file; raise FormError with all problems found.
+
+    `context` (rules_campaign.CheckContext) adds the archive's calendar and filed 承诺书 to
+    the checks and collects warnings in its `notices`.
+    """
     path = Path(path)
-    text = read_text(path)
-    data, positions = parse(text, path)
-    return validate(data, positions, str(path))
+    data, positions = read_data(path)
+    return validate(data, positions, str(path), context)
 
 
-def check_forms(paths) -> tuple[list[Form], list[Problem]]:
+def read_data(path: Path) -> tuple[object, Positions]:
+    """A form file's plain data and field locations, before validation (.xlsx too)."""
+    refused = REFUSED_FORM_SUFFIXES.get(path.suffix.lower())
+    if refused:  # .xls, .et, .xlsm …: BadInput (exit 10), with what to save it as
+        what, _, fix = refused.partition(" — ")
+        raise _one(str(path), None, "", f"is {what}", fix, BadInput)
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        from docgen import xlsx_forms
+
+        return xlsx_forms.read(path)
+    return parse(read_text(path), path)
+
+
+def check_forms(paths, context=None) -> tuple[list[Form], list[Problem]]:
     """Validate many forms; return the good ones and every problem of the bad ones."""
     forms, problems = [], []
     for p in paths:
         try:
-            forms.append(load_form(p))
+            forms.append(load_form(p, context))
         except FormError as e:
             problems.extend(e.details)
     return forms, problems
@@ -292,7 +312,7 @@ def _toml_positions(text: str, data) -> Positions:
     return positions
 
 
-def validate(data, positions: Positions, name: str) -> Form:
+def validate(data, positions: Positions, name: str, context=None) -> Form:
     """Validate plain data as its `type`; raise FormError with every problem found."""
     if not isinstance(data, dict):
         raise _one(name, 1, "", f"the top level is a {type(data).__name__}, not a set of fields",
@@ -308,18 +328,30 @@ def validate(data, positions: Positions, name: str) -> Form:
     if left:
         raise FormError(f"{name}: {len(left)} placeholder(s) left from `docgen form new`",
                         left)
+    notices = context.notices if context is not None else []
+    number = data.get("doc_number")
+    m = _DOC_NUMBER_BRACKETS.match(number) if isinstance(number, str) else None
+    if m:
+        data["doc_number"] = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+        notices.append(Problem(name, _line(positions, ("doc_number",)), "doc_number",
+                               f"{number!r} read as {data['doc_number']!r}",
+                               "GB/T 9704 writes the year in 六角括号 〔〕"))
     model = FORM_MODELS[kind]
     try:
         form = model.model_validate(data)
     except ValidationError as e:
         problems = [_problem(err, positions, name, kind) for err in e.errors()]
-        problems.sort(key=lambda p: p.line or 0)
+        problems.sort(key=lambda p: p.line if isinstance(p.line, int) else 0)
         raise FormError(f"{name}: {len(problems)} problem(s) in the {kind} form",
                         problems) from None
-    broken = rules.check(form)
-    if broken:
-        problems = [Problem(name, _line(positions, _path(v.field)), v.field, v.what, v.fix)
-                    for v in broken]
+    broken = rules.check(form, context)
+    for v in broken:
+        if v.warning:
+            notices.append(Problem(name, _line(positions, _path(v.field)), v.field, v.what,
+                                   v.fix))
+    problems = [Problem(name, _line(positions, _path(v.field)), v.field, v.what, v.fix)
+                for v in broken if not v.warning]
+    if problems:
         raise FormError(f"{name}: {len(problems)} problem(s) in the {kind} form", problems)
     return form
 
@@ -362,6 +394,9 @@ def _problem(err: dict, positions: Positions, name: str, kind_name: str) -> Prob
         return Problem(name, _line(positions, loc), field, what, fix)
     if kind == "missing":
         what = "is required but missing"
+    elif kind == "extra_forbidden" and loc and loc[-1] in COMPUTED:
+        return Problem(name, _line(positions, loc), field, "is computed by docgen, never typed",
+                       f"remove it: {COMPUTED[loc[-1]]}")
     elif kind == "extra_forbidden":
         what = "is not a field of this form"
     elif kind == "too_short" and "list" in msg.lower():
@@ -374,6 +409,7 @@ def _problem(err: dict, positions: Positions, name: str, kind_name: str) -> Prob
     return Problem(name, _line(positions, loc), field, what, fix)
 
 
-def _one(name: str, line: int | None, field: str, what: str, fix: str) -> FormError:
+def _one(name: str, line: int | None, field: str, what: str, fix: str,
+         cls=FormError) -> FormError:
     problem = Problem(name, line, field, what, fix)
-    return FormError(str(problem), [problem])
+    return cls(str(problem), [problem])

@@ -88,7 +88,7 @@ class Contact(_Strict):
 class Form(_Strict):
     """Fields every filing has (GB/T 9704 elements and DA/T 22 filing data)."""
 
-    type: str = Field(description="文种: plan 工作方案, commitment 承诺书, summary 年度工作总结")
+    type: str = Field(description="文种: " + "、".join(f"{c} {k}" for c, k in FORM_KINDS.items()))
     title: Line | None = Field(None, description="标题; default: 单位 + 年度 + 文种")
     unit: Line = Field(description="单位: who files, e.g. 区建设局规划处")
     unit_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")] | None = Field(
@@ -196,4 +196,9 @@ class Summary(Form):
 
 
 FORM_MODELS: dict[str, type[Form]] = {"plan": Plan, "commitment": Commitment, "summary": Summary}
+
+# the campaign's other five filings live in their own module, built on the classes above
+from docgen.models_campaign import CAMPAIGN_MODELS  # noqa: E402
+
+FORM_MODELS.update(CAMPAIGN_MODELS)
 

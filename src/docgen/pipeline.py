@@ -33,9 +33,9 @@ class Generated:
         return [p for docx, pdf in zip(self.docx, pdfs) for p in (docx, pdf) if p is not None]
 
 
-def load_all(form_paths, *, nothing: str) -> list[Form]:
+def load_all(form_paths, *, nothing: str, context=None) -> list[Form]:
     """Every form, or FormError listing every problem of every bad one ("nothing was …")."""
-    forms, problems = check_forms(form_paths)
+    forms, problems = check_forms(form_paths, context)
     if problems:
         raise FormError(f"{len({p.file for p in problems})} of {len(form_paths)} form file(s) "
                         f"invalid; nothing was {nothing}", problems)
@@ -44,14 +44,15 @@ def load_all(form_paths, *, nothing: str) -> list[Form]:
 
 def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,
                        pdf: bool = False, force: bool = False, convert_options=None,
-                       on_converted: OnConverted | None = None) -> Generated:
+                       on_converted: OnConverted | None = None, context=None) -> Generated:
     """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid.
 
-    An existing output is never overwritten (BadInput naming it) unless `force`."""
+    An existing output is never overwritten (BadInput naming it) unless `force`. Warnings
+    (e.g. a summary not checked against a filed 承诺书) land in `context.notices`."""
     from docgen.render import open_template, render_documents
 
     form_paths = [Path(p) for p in form_paths]
-    forms = load_all(form_paths, nothing="written")
+    forms = load_all(form_paths, nothing="written", context=context)
     targets = [Path(out_dir) / f"{p.stem}.docx" for p in form_paths]
     seen: dict[Path, Path] = {}
     for src, dst in zip(form_paths, targets):
@@ -95,16 +96,20 @@ class Filed:
 
 
 def file_forms(arc, form_paths, *, options=None, convert_options=None,
-               on_converted: OnConverted | None = None) -> Filed:
+               on_converted: OnConverted | None = None, context=None) -> Filed:
     """Render, convert and file each form; a form whose PDF fails is reported, not filed.
 
+    Forms are checked against the archive (its calendar, its filed 承诺书) unless `context`
+    says otherwise; warnings land in `context.notices`.
     `options`: a docgen.archive.FilingOptions (who, supersedes, 报送日期, duplicates)."""
     from docgen.archive import FilingOptions
+    from docgen.archive.commitments import check_context
     from docgen.render import render_documents
 
     options = options or FilingOptions()
     form_paths = [Path(p) for p in form_paths]
-    forms = load_all(form_paths, nothing="filed")
+    context = context if context is not None else check_context(arc)
+    forms = load_all(form_paths, nothing="filed", context=context)
     for form in forms:  # a unit without a code, a bad date: stop before rendering anything
         arc.unit_code_for(form.unit, form.unit_code)
         arc.submitted_date(options.submitted, form.date)

@@ -19,6 +19,7 @@ from docgen.dates import format_cn
 from docgen.errors import TemplateError
 from docgen.models import FORM_MODELS, Form
 from docgen.sandbox import LIMITS, Limits
+from docgen import render_campaign
 
 CN_DIGITS = "零一二三四五六七八九"
 SECTION_TITLES = {
@@ -47,6 +48,8 @@ DERIVED_HELP = {
 DERIVED = {name for name in DERIVED_HELP if "[" not in name} - {"title", "signature",
                                                                  "printed_by"}
 TYPE_PROPERTY = "docgen:"  # a template's core property `category`, e.g. docgen:plan
+SECTION_TITLES.update(render_campaign.SECTION_TITLES)
+DERIVED |= set(render_campaign.DERIVED)
 NO_BREAK_AFTER = "《（“‘〔［【"
 NO_BREAK_BEFORE = "》）”’〕］】，。、；：？！"
 TITLE_LINE_UNITS = 19  # 2号 characters a title line holds in the 156 mm type area, with room
@@ -158,8 +161,11 @@ def context(form: Form) -> dict:
     present = [(key, title) for key, title in SECTION_TITLES[form.type] if data.get(key)]
     data["heads"] = dict.fromkeys((key for key, _ in SECTION_TITLES[form.type]), "")
     data["heads"].update({key: f"{cn(i)}、{title}" for i, (key, title) in enumerate(present, 1)})
+    if form.type in render_campaign.SECTION_TITLES:
+        render_campaign.extend(form, data)
     for item in data.get("items", []):
-        item["deadline_cn"] = format_cn(item["deadline"])
+        if "deadline" in item:
+            item["deadline_cn"] = format_cn(item["deadline"])
     return data
 
 
@@ -185,7 +191,8 @@ def render_form(form: Form, out_path: Path, template: Path | None = None, *,
     template = Path(template) if template else default_template(form.type)
     tpl = open_template(template, limits)
     try:
-        tpl.render(context(form), jinja_env=_sandbox(limits), autoescape=True)
+        tpl.render({**context(form), **render_campaign.images(form, tpl)},
+                   jinja_env=_sandbox(limits), autoescape=True)
     except TemplateLimit as e:
         raise TemplateError(f"{template}{_where(e)}: {e} — simplify the template") from None
     except SecurityError as e:

@@ -8,6 +8,7 @@ from two suffix lists that disagreed.)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 # --- document types ---------------------------------------------------------------------
@@ -17,6 +18,11 @@ FORM_TYPES: dict[str, str] = {
     "plan": "工作方案",
     "commitment": "承诺书",
     "summary": "年度工作总结",
+    "opinions": "征求意见汇总",
+    "hearing": "听证会纪要",
+    "fulfillment": "践诺情况报告",
+    "assessment": "测评结果",
+    "results": "评议结果",
 }
 OTHER = "other"
 RECORD_TYPES: dict[str, str] = {**FORM_TYPES, OTHER: "其他"}
@@ -52,26 +58,75 @@ class Step:
     start: tuple[int, int, int] | None = None  # opening of a window, e.g. 践诺公示 09-01..10-31
     note: str = ""
 
+    def dates(self, year: int) -> tuple[dt.date | None, dt.date]:
+        """(start, due) of this step in campaign `year`, by the seed's defaults."""
+        def day(t):
+            return dt.date(year + t[0], t[1], t[2])
+
+        return (day(self.start) if self.start else None), day(self.due)
+
+    @property
+    def command(self) -> str:
+        """The docgen command that makes this step's filing."""
+        return f"docgen form new {self.type}" if self.type != OTHER else "docgen file --import"
+
 
 # The seed's defaults. Its blanks (承诺书, 测评考核) get a stand-in date, marked so.
 STEPS: tuple[Step, ...] = (
     Step("plan", "部署动员", "工作方案", "plan", ("工作方案",), (0, 4, 20)),
-    Step("opinions", "查找问题", "征求意见汇总", OTHER, ("征求意见汇总",), (0, 4, 20),
+    Step("opinions", "查找问题", "征求意见汇总", "opinions", ("征求意见汇总",), (0, 4, 20),
          note="with the plan"),
     Step("commitment", "公开承诺", "承诺书", "commitment", ("承诺书",), (0, 5, 31),
          note="blank in the seed; set it with `docgen init --update --deadline`"),
-    Step("hearing", "听证", "听证会纪要", OTHER, ("听证会纪要", "听证会通知"), (0, 6, 30),
+    Step("hearing", "听证", "听证会纪要", "hearing", ("听证会纪要", "听证会通知"), (0, 6, 30),
          start=(0, 5, 1)),
-    Step("fulfilment", "践诺公示", "践诺情况报告", OTHER, ("践诺情况报告",), (0, 10, 31),
+    Step("fulfilment", "践诺公示", "践诺情况报告", "fulfillment", ("践诺情况报告",), (0, 10, 31),
          start=(0, 9, 1)),
-    Step("assessment", "测评考核", "测评结果", OTHER, ("测评结果",), (0, 11, 30),
+    Step("assessment", "测评考核", "测评结果", "assessment", ("测评结果",), (0, 11, 30),
          note="blank in the seed; set it with `docgen init --update --deadline`"),
     Step("summary", "信息反馈", "年度工作总结", "summary", ("年度工作总结",), (0, 12, 5),
          start=(0, 12, 1)),
-    Step("results", "公布结果", "评议结果", OTHER, ("评议结果",), (1, 3, 31), start=(1, 1, 1)),
+    Step("results", "公布结果", "评议结果", "results", ("评议结果",), (1, 3, 31), start=(1, 1, 1)),
 )
 STEP_KEYS: tuple[str, ...] = tuple(s.key for s in STEPS)
 CALENDAR_KINDS: tuple[str, ...] = tuple(k for s in STEPS for k in s.kinds)
+
+# How clerks also write the calendar's 文种 (`file --import --kind`): variant -> canonical kind.
+KIND_VARIANTS: dict[str, str] = {
+    "方案": "工作方案", "实施方案": "工作方案", "工作实施方案": "工作方案",
+    "民主评议工作方案": "工作方案", "民主评议实施方案": "工作方案",
+    "意见征求汇总": "征求意见汇总", "征求意见汇总表": "征求意见汇总", "意见汇总": "征求意见汇总",
+    "征求意见情况汇总": "征求意见汇总", "意见建议汇总": "征求意见汇总",
+    "承诺": "承诺书", "服务承诺书": "承诺书", "公开承诺书": "承诺书", "服务承诺": "承诺书",
+    "听证纪要": "听证会纪要", "听证会记录": "听证会纪要", "听证记录": "听证会纪要",
+    "听证通知": "听证会通知",
+    "践诺报告": "践诺情况报告", "践诺情况": "践诺情况报告", "践诺公示": "践诺情况报告",
+    "践诺成果公示": "践诺情况报告", "承诺践诺情况报告": "践诺情况报告",
+    "测评结果报告": "测评结果", "满意度测评结果": "测评结果", "测评考核结果": "测评结果",
+    "满意度测评": "测评结果",
+    "工作总结": "年度工作总结", "年终总结": "年度工作总结", "民主评议工作总结": "年度工作总结",
+    "评议结果通报": "评议结果", "民主评议结果": "评议结果", "评议结果公布": "评议结果",
+}
+_KIND_NOISE = str.maketrans("", "", " \t\u3000《》“”\"'")
+
+
+def canonical_kind(text: str, extra=()) -> str | None:
+    """The calendar's 文种 for `text` (意见征求汇总 → 征求意见汇总), one of `extra` (kinds an
+    archive's settings allow besides the calendar's) as written, else None."""
+    name = (text or "").translate(_KIND_NOISE)
+    if not name:
+        return None
+    if name in CALENDAR_KINDS:
+        return name
+    if name in KIND_VARIANTS:
+        return KIND_VARIANTS[name]
+    code = form_type_code(name)
+    if code:
+        return FORM_TYPES[code]
+    for other in extra:
+        if name == (other or "").translate(_KIND_NOISE):
+            return other
+    return None
 
 # --- 密级 and 保管期限 ---------------------------------------------------------------------
 CLASSIFICATIONS: tuple[str, ...] = ("公开", "内部", "秘密", "机密", "绝密")
@@ -95,7 +150,17 @@ WORD_FILTERS: dict[str, str] = {
 }
 WORD_SUFFIXES: tuple[str, ...] = tuple(WORD_FILTERS)
 PDF_SUFFIXES: tuple[str, ...] = (".pdf",)
-FORM_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".toml")
+FORM_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".toml", ".xlsx")
+# spreadsheets a clerk may hand in as a form, refused with what to do instead
+REFUSED_FORM_SUFFIXES: dict[str, str] = {
+    ".xls": "an old Excel workbook — save it as .xlsx (Excel/WPS: 另存为, Excel 工作簿 .xlsx)",
+    ".et": "a WPS spreadsheet — save it as .xlsx (WPS: 另存为, Excel 文件 .xlsx)",
+    ".xlsm": "a macro-enabled workbook — save it as .xlsx (macros are not read) and use that",
+    ".xltx": "an Excel template — save a workbook from it as .xlsx and use that",
+    ".ods": "an OpenDocument spreadsheet — save it as .xlsx (LibreOffice: 另存为, Excel 2007-365)",
+    ".csv": "a CSV file — a form workbook has several sheets: start from "
+            "`docgen form new TYPE --xlsx`",
+}
 # what `docgen import` files: a PDF/A as it is, a Word file converted
 IMPORT_SUFFIXES: tuple[str, ...] = (*PDF_SUFFIXES, *WORD_SUFFIXES)
 # refused with a reason, not guessed at

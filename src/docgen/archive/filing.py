@@ -28,7 +28,7 @@ from docgen.archive.settings import Settings, Unit
 from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
 from docgen.textcheck import text_problem
-from docgen.vocab import RECORD_TYPES
+from docgen.vocab import CALENDAR_KINDS, RECORD_TYPES, canonical_kind
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,14 @@ class Archive(ArchiveReader):
                                f"units in the settings: "
                                f"{', '.join(u.name for u in self.settings.units) or 'none'}")
             unit = self.settings.units[0].name
+        kind = None
+        if options.kind:
+            kind = canonical_kind(options.kind, self.settings.extra_kinds)
+            if kind is None:
+                known = dict.fromkeys((*CALENDAR_KINDS, *self.settings.extra_kinds))
+                raise BadInput(f"cannot import {path}: kind {options.kind!r} is not a 文种 the "
+                               f"calendar knows — use one of {'、'.join(known)} (or allow it: "
+                               "docgen init --update --allow-kind NAME)")
         code = self.unit_code_for(unit, options.unit_code)
         sources = {"original": path}
         if pdf is not None:
@@ -128,7 +136,7 @@ class Archive(ArchiveReader):
         elif path.suffix.lower() == ".pdf":
             sources["pdf"] = path
         check_sources(sources)
-        spec = _Spec(options.type, options.kind or RECORD_TYPES[options.type], options.title,
+        spec = _Spec(options.type, kind or RECORD_TYPES[options.type], options.title,
                      options.date, unit, code, options.doc_number, options.responsible or unit,
                      options.classification, options.retention,
                      int(options.campaign_year or options.date.year),
@@ -157,8 +165,10 @@ class Archive(ArchiveReader):
 
     def update_settings(self, *, units: list[tuple[str, str]] = (),
                         deadlines: dict[tuple[int, str], dict] | None = None,
-                        filing_office: str | None = None, by: str | None = None) -> Settings:
-        """Add units, change calendar dates (year, step) -> {"due": date, "start": date}."""
+                        filing_office: str | None = None, by: str | None = None,
+                        extra_kinds=()) -> Settings:
+        """Add units, change calendar dates (year, step) -> {"due": date, "start": date},
+        allow more 文种 for imports."""
         with self._locked():
             s = settings_mod.load(self.root)
             known = {u.name: u for u in s.units}
@@ -176,7 +186,8 @@ class Archive(ArchiveReader):
                     if change.get(part) is not None:
                         slot[part] = _iso(change[part], f"{year} {step}.{part}")
             new = Settings(s.fonds_code, s.fonds_name, tuple(new_units),
-                           filing_office or s.filing_office, overrides)
+                           filing_office or s.filing_office, overrides,
+                           tuple(dict.fromkeys((*s.extra_kinds, *extra_kinds))))
             problems = settings_mod.check(new)
             if problems:
                 raise many(BadInput, "settings not changed", problems)

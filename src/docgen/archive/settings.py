@@ -41,6 +41,8 @@ class Settings:
     filing_office: str = "局监察科"
     # {"2011": {"commitment": {"due": "2011-05-20", "start": null}}}
     overrides: dict = field(default_factory=dict)
+    # 文种 `file --import --kind` accepts besides the calendar's (vocab.canonical_kind)
+    extra_kinds: tuple[str, ...] = ()
 
     def unit_code(self, name: str) -> str | None:
         return next((u.code for u in self.units if u.name == name), None)
@@ -70,6 +72,7 @@ class Settings:
             "filing_office": self.filing_office,
             "units": [{"name": u.name, "code": u.code} for u in self.units],
             "calendar": self.overrides,
+            **({"extra_kinds": list(self.extra_kinds)} if self.extra_kinds else {}),
         }
 
     @classmethod
@@ -79,7 +82,8 @@ class Settings:
                 raise ValueError(f"format is {data.get('format')!r}, expected {FORMAT!r}")
             units = tuple(Unit(u["name"], u["code"]) for u in data["units"])
             s = cls(data["fonds_code"], data["fonds_name"], units, data["filing_office"],
-                    dict(data.get("calendar") or {}))
+                    dict(data.get("calendar") or {}),
+                    tuple(str(k) for k in data.get("extra_kinds") or ()))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ArchiveError(f"{where}: the settings are damaged ({e}) — "
                                "restore docgen-archive.json from a backup; its digest is in "
@@ -105,6 +109,9 @@ def check(s: Settings) -> list[str]:
         problem = text_problem(value) if isinstance(value, str) else None
         if problem:
             found.append(f"{what} {value!r} {problem}")
+    for k in s.extra_kinds:
+        if not k.strip() or len(k) > 40:
+            found.append(f"extra kind {k!r} must be a 文种 of 1-40 characters")
     seen_codes, seen_names = set(), set()
     for u in s.units:
         if not CODE.match(u.code or ""):

@@ -23,6 +23,8 @@ class StatusRow:
     days: int | None  # days late, or days left when due
     filed_on: dt.date | None
     filing_numbers: tuple[str, ...]  # current 档号 that satisfy it
+    form_type: str = "other"  # the form type that makes it (vocab.Step.type)
+    command: str = ""  # how to make it, e.g. docgen form new hearing
 
     @property
     def label(self) -> str:
@@ -42,6 +44,7 @@ class StatusRow:
         d = asdict(self)
         d["label"] = self.label
         d["filing_numbers"] = list(self.filing_numbers)
+        d["deadline"] = d["due"]
         return d
 
 
@@ -72,16 +75,17 @@ def status(archive, year: int | None = None, *, unit: str | None = None,
             match = [r for r in mine if r.kind in step.kinds
                      or (step.type != "other" and r.type == step.type)]
             current = tuple(r.filing_number for r in match if r.status == "filed")
+            how = dict(form_type=step.type, command=step.command)
             if match:
                 first = min(r.submitted_on for r in match)
                 late = (first - d.due).days
                 state, days = (LATE, late) if late > 0 else (ON_TIME, None)
                 rows.append(StatusRow(u.name, u.code, step.key, step.stage, step.kind, d.due,
-                                      d.start, state, days, first, current))
+                                      d.start, state, days, first, current, **how))
             elif today > d.due:
                 rows.append(StatusRow(u.name, u.code, step.key, step.stage, step.kind, d.due,
-                                      d.start, MISSING, (today - d.due).days, None, ()))
+                                      d.start, MISSING, (today - d.due).days, None, (), **how))
             else:
                 rows.append(StatusRow(u.name, u.code, step.key, step.stage, step.kind, d.due,
-                                      d.start, DUE, (d.due - today).days, None, ()))
+                                      d.start, DUE, (d.due - today).days, None, (), **how))
     return year, rows

@@ -416,6 +416,9 @@ def _check_file(folder, name, role, info, report, add, deep) -> None:
                     add(USABILITY, where, f"part {bad} of the Word file is damaged")
             except zipfile.BadZipFile as e:
                 add(USABILITY, where, f"does not open as a Word file ({e})")
+    elif role == "form" and path.suffix.lower() == ".xlsx":
+        if not scan.head.startswith(b"PK\x03\x04"):
+            add(USABILITY, where, "the form workbook does not open (not a zip)")
     elif role == "form":
         try:
             path.read_bytes().decode("utf-8-sig")

@@ -65,11 +65,14 @@ def _deadlines(values) -> dict[tuple[int, str], dict]:
 @click.option("--deadline", "deadlines", multiple=True, type=TextOption(metavar="YEAR:STEP=DATE"),
               help="Change a calendar date, e.g. 2011:commitment=2011-05-20, or a window "
                    "2011:fulfilment=2011-09-01..2011-10-31 (repeatable).")
+@click.option("--allow-kind", "extra_kinds", multiple=True, metavar="文种",
+              help="With --update: a 文种 `file --import --kind` accepts besides the "
+                   "calendar's, e.g. 情况通报 (repeatable).")
 @click.option("--update", is_flag=True, help="Change an existing archive's settings instead.")
 @by_option
 @click.pass_context
 def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, deadlines,
-         update, by):
+         extra_kinds, update, by):
     """Create an archive with its settings and campaign calendar; --update changes them.
 
     Calendar steps and default dates (from the 实施方案): plan 04-20, opinions 04-20,
@@ -91,7 +94,7 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
             raise BadInput("--update cannot change the 全宗号 or its name: filed 档号 use them")
         arc = _open(root)
         arc.update_settings(units=unit_pairs, deadlines=changes, filing_office=filing_office,
-                            by=by)
+                            by=by, extra_kinds=extra_kinds)
         click.echo(f"{root}: settings updated")
         return
     missing = [o for o, v in (("--fonds-code", fonds_code), ("--fonds-name", fonds_name)) if not v]
@@ -100,8 +103,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
                        "--fonds-name 区建设局")
     arc = init_archive(root, fonds_code=fonds_code, fonds_name=fonds_name, units=unit_pairs,
                        filing_office=filing_office or "局监察科", by=by)
-    if changes:
-        arc.update_settings(deadlines=changes, by=by)
+    if changes or extra_kinds:
+        arc.update_settings(deadlines=changes, by=by, extra_kinds=extra_kinds)
     click.echo(f"{root}: archive created (全宗号 {fonds_code}, {len(unit_pairs)} unit(s))")
 
 
@@ -114,7 +117,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.option("--strict", is_flag=True, help="Exit 11 when a required filing is missing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def status(archive_root, year, unit, today, strict, as_json):
-    """Show each filing the campaign calendar requires: on time, late, missing, or due.
+    """Show each filing the campaign calendar requires: on time, late, missing, or due,
+    its 档号, and the command that makes it (docgen form new TYPE).
 
     \b
     Example:
@@ -136,7 +140,7 @@ def status(archive_root, year, unit, today, strict, as_json):
     else:
         for r in rows:
             click.echo(tsv(r.unit_code, r.stage, r.kind, r.due.isoformat(), r.label,
-                           " ".join(r.filing_numbers) or "-"))
+                           " ".join(r.filing_numbers) or "-", r.command))
     missing = [r for r in rows if r.state == MISSING]
     if strict and missing:
         raise StatusIncomplete(f"{len(missing)} required filing(s) missing in {year}",

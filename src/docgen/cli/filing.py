@@ -118,9 +118,15 @@ def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json,
 
     options = FilingOptions.build(by=by, supersedes=supersedes, submitted=submitted,
                                   duplicate_ok=duplicate_ok)
+    from docgen.archive.commitments import check_context
+
     arc = _open_for_filing(ctx, archive_root)
+    context = check_context(arc)
     with conversion_progress(ctx, len(paths)) as on_converted:
-        filed = file_forms(arc, paths, options=options, on_converted=on_converted)
+        filed = file_forms(arc, paths, options=options, on_converted=on_converted,
+                           context=context)
+    for n in context.notices:
+        notice(ctx, f"docgen: warning: {n}")
     _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import conversion_progress, form_types
+from docgen.cli._common import conversion_progress, form_types, notice
 from docgen.errors import BadInput, ConversionFailed, FormError, TemplateError
 from docgen.vocab import FORM_TYPES
 
@@ -26,40 +26,117 @@ def form():
     """
 
 
+def _archive_option(f):
+    return click.option(
+        "--archive", "archive_root", type=click.Path(path_type=Path), metavar="ARCHIVE",
+        help="Check against this archive: its calendar, and the filed 承诺书 a 践诺情况报告 or "
+             "年度工作总结 must report on.")(f)
+
+
+def _context(archive_root):
+    from docgen.archive.commitments import check_context
+
+    if archive_root is None:
+        return check_context(None)
+    from docgen.archive import Archive
+
+    return check_context(Archive(archive_root))
+
+
+def _notices(ctx, context) -> None:
+    for n in context.notices:
+        notice(ctx, f"docgen: warning: {n}")
+
+
 @form.command("new")
 @click.argument("form_type", metavar="TYPE", type=TYPES)
-def form_new(form_type):
-    """Print a commented starter form of TYPE (plan, commitment, summary).
+@click.option("--xlsx", "as_xlsx", is_flag=True,
+              help="Write an Excel workbook (a sheet of fields, a sheet per table); needs -o.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file instead of stdout (nothing is overwritten).")
+@_archive_option
+@click.option("--year", type=int, help="With --archive: the campaign year of the 承诺书.")
+@click.option("--unit", help="With --archive: the unit (name or 机构代码) of the 承诺书.")
+@click.pass_context
+def form_new(ctx, form_type, as_xlsx, output, archive_root, year, unit):
+    """Print a commented starter form of TYPE (plan, opinions, commitment, hearing,
+    fulfillment, assessment, summary, results — or its 文种, e.g. 承诺书).
+
+    With --archive, --year and --unit, a fulfillment (or summary) lists the commitments of
+    the filed 承诺书 of that year and unit, ready to report on.
 
     \b
     Example:
         docgen form new commitment > 承诺书.yaml
+        docgen form new 承诺书 --xlsx -o 承诺书.xlsx
+        docgen form new fulfillment --archive archive --year 2011 --unit GHC > 践诺.yaml
     """
-    from docgen.starters import starter
+    from docgen.starters import starter_data, starter_yaml
 
-    click.echo(starter(form_type), nl=False)
+    if (year or unit) and archive_root is None:
+        raise BadInput("--year and --unit go with --archive (they find the filed 承诺书)")
+    if as_xlsx and output is None:
+        raise BadInput("--xlsx writes a workbook: name it with -o, e.g. -o 承诺书.xlsx")
+    if output is not None and output.exists():
+        raise BadInput(f"{output}: already exists — choose another name or delete it first")
+    if output is not None and as_xlsx != (output.suffix.lower() == ".xlsx"):
+        raise BadInput(f"{output}: an .xlsx name goes with --xlsx, a .yaml name without it")
+    prefill = None
+    if archive_root is not None:
+        from docgen.archive import Archive
+        from docgen.archive.commitments import filed_commitment
+
+        if form_type not in ("fulfillment", "summary"):
+            raise BadInput("--archive pre-fills a fulfillment or summary from the filed 承诺书")
+        if not (year and unit):
+            raise BadInput("--archive needs --year and --unit, e.g. --year 2011 --unit GHC")
+        try:
+            prefill = filed_commitment(Archive(archive_root), year, unit)
+        except LookupError as e:
+            raise BadInput(f"{e.args[0]} — file the 承诺书 first") from None
+    data = starter_data(form_type, prefill)
+    if as_xlsx:
+        from docgen.xlsx_forms import write
+
+        write(form_type, data, output)
+        click.echo(output)
+        return
+    text = starter_yaml(form_type, data)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from docgen._files import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(output)
 
 
 @form.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def form_check(files):
-    """Validate form files; list every problem as FILE:LINE: field: what — fix.
+@_archive_option
+@click.pass_context
+def form_check(ctx, files, archive_root):
+    """Validate form files (.yaml, .json, .toml or .xlsx); list every problem as
+    FILE:LINE: field: what — fix (FILE.xlsx:SHEET!C7 for a workbook).
 
     \b
     Example:
         docgen form check examples/*.yaml
+        docgen form check --archive archive 践诺情况报告.xlsx
     """
     from docgen.forms import load_form
 
+    context = _context(archive_root)
     problems, bad = [], 0
     for path in files:
         try:
-            f = load_form(path)
+            f = load_form(path, context)
         except FormError as e:
             bad += 1
             problems.extend(e.details or [e.message])
             continue
         click.echo(f"{path}: ok ({f.type}, {f.display_title})")
+    _notices(ctx, context)
     if problems:
         raise FormError(f"{len(problems)} problem(s) in {bad} of {len(files)} form file(s)",
                         problems)
@@ -168,9 +245,11 @@ def generate(ctx, forms, out_dir, template, pdf, force):
     """
     from docgen.pipeline import generate_documents
 
+    context = _context(None)
     with conversion_progress(ctx, len(forms) if pdf else 0) as on_converted:
         result = generate_documents(forms, out_dir, template=template, pdf=pdf, force=force,
-                                    on_converted=on_converted)
+                                    on_converted=on_converted, context=context)
+    _notices(ctx, context)
     for path in result.written:
         click.echo(path)
     if result.failed:

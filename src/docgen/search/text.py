@@ -72,7 +72,7 @@ def form_values(path: Path) -> list[str]:
     from docgen import forms
 
     try:
-        data, _ = forms.parse(forms.read_text(Path(path)), Path(path))
+        data, _ = forms.read_data(Path(path))
     except Exception:  # noqa: BLE001 - an unreadable form adds no words
         return []
     out: list[str] = []
