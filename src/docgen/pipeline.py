@@ -23,6 +23,7 @@ class Generated:
     docx: list[Path] = field(default_factory=list)
     pdf: list[Path | None] = field(default_factory=list)
     failed: dict[Path, str] = field(default_factory=dict)  # .docx -> why it has no PDF
+    layout: list[str] = field(default_factory=list)  # one warning per failed GB/T 9704 rule
 
     @property
     def written(self) -> list[Path]:
@@ -67,6 +68,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
         result.docx.append(render_form(form, dst, template))
     if pdf:
         _convert(result, Path(out_dir), options, on_converted)
+        _fit(result, Path(out_dir), options)
     return result
 
 
@@ -74,6 +76,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
 class Filed:
     records: list = field(default_factory=list)  # docgen.archive.Record, in form order
     failed: dict[Path, str] = field(default_factory=dict)  # form file -> why it was not filed
+    layout: list[str] = field(default_factory=list)  # one warning per failed GB/T 9704 rule
 
 
 def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None = None,
@@ -96,6 +99,8 @@ def file_forms(arc, form_paths, *, supersedes: str | None = None, by: str | None
         for i, (form, path) in enumerate(zip(forms, form_paths)):
             work.docx.append(render_form(form, Path(tmp) / f"{i:03d}-{path.stem}.docx"))
         _convert(work, Path(tmp) / "pdf", options, on_converted)
+        _fit(work, Path(tmp) / "pdf", options, names=dict(zip(work.pdf, form_paths)))
+        filed.layout = work.layout
         with arc.batch():  # one search-index commit for the lot
             for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
                 if pdf is None:
@@ -157,3 +162,16 @@ def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:
     done = convert(work.docx, out_dir, options=options, on_done=on_converted)
     work.pdf = [done.converted.get(d) for d in work.docx]
     work.failed = dict(done.failed)
+
+
+def _fit(work: Generated, out_dir: Path, options, names: dict | None = None) -> None:
+    """Measure each PDF against GB/T 9704, move lines where the signature stands alone and
+    convert again (docgen.layout.fit); what still fails becomes a warning."""
+    from docgen.convert import convert
+    from docgen.layout.fit import fit
+
+    def reconvert(docx: list[Path]) -> dict[Path, Path]:
+        return convert(docx, out_dir, options=options).converted
+
+    pairs = [(d, p) for d, p in zip(work.docx, work.pdf) if p is not None]
+    work.layout = fit(pairs, reconvert).warnings(names)

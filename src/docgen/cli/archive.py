@@ -194,6 +194,8 @@ def _file_forms(ctx, arc, paths, supersedes, by, submitted):
     with conversion_progress(ctx, len(paths)) as on_converted:
         filed = file_forms(arc, paths, supersedes=supersedes, by=by, submitted=submitted,
                            on_converted=on_converted)
+    for line in filed.layout:
+        click.echo(f"docgen: warning: {line}", err=True)
     return _filed_or_raise(ctx, filed, len(paths))
 
 

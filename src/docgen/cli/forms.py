@@ -141,6 +141,8 @@ def generate(ctx, forms, out_dir, template, pdf):
                                     on_converted=on_converted)
     for path in result.written:
         click.echo(path)
+    for line in result.layout:
+        click.echo(f"docgen: warning: {line}", err=True)
     if result.failed:
         raise ConversionFailed(f"{len(result.failed)} of {len(result.docx)} document(s) could "
                                "not be converted to PDF/A",

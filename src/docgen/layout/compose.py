@@ -17,14 +17,18 @@ AREA_PT = 156 / 25.4 * 72  # the type area's width
 BODY_CHAR_PT = 15.6  # a 3号 character with the templates' −0.4 pt spacing
 MARK_STYLE, SIGNATURE_STYLE, DATE_STYLE = "发文机关标志", "署名", "成文日期"
 MARK_ROOM_PT = 6  # keep the mark this far inside the type area's width
-# LibreOffice sets the mark's glyphs in its exact line this far below the line's top, per pt of
-# size (measured); the space before it keeps the top edge 35 mm into the type area
-MARK_TOP_PT = 89 + 10.2  # space before + glyph offset, for the 36 pt default
-MARK_GLYPH_OFFSET = 10.2 / 36
+# LibreOffice sets a smaller mark lower in its exact-height line: its top edge moves down 1.03 pt
+# per pt of size (measured on 19.5–36 pt marks), taken off the space before it
+MARK_DROP_PER_PT = 1.03
+DIGIT_CHARS = 0.69  # a 仿宋 digit's advance, in 3号 characters (measured)
 
 
 def compose(document, *, seal: bool = False, now: dt.datetime | None = None) -> None:
-    """Fit the mark, place 署名/成文日期, stamp the generation time into the core properties."""
+    """Fit the mark, place 署名/成文日期, stamp the generation time into the core properties.
+
+    Keeping body lines with the signature is docgen.layout.fit's job, on the measured PDF:
+    keep-with-next chains make LibreOffice move whole paragraphs instead.
+    """
     fit_mark(document)
     place_signature(document, seal=seal)
     now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -53,10 +57,16 @@ def fit_mark(document) -> None:
             continue
         for run in p.runs:
             run.font.size = Pt(size)
-        # the line keeps its height; the smaller glyphs sit higher in it, so add the difference
+        # the line keeps its height and the smaller glyphs sit lower in it: less space before
         before = p.style.paragraph_format.space_before
         before_pt = before.pt if before is not None else 0
-        p.paragraph_format.space_before = Pt(before_pt + (largest - size) * MARK_GLYPH_OFFSET)
+        p.paragraph_format.space_before = Pt(max(0.0, before_pt - (largest - size)
+                                                 * MARK_DROP_PER_PT))
+
+
+def body_width(text: str) -> float:
+    """Width of 3号仿宋 text in characters: digits and Latin letters are narrower."""
+    return sum(DIGIT_CHARS if ch.isascii() else 1 for ch in text)
 
 
 def signature_indents(name: str, date: str, *, seal: bool) -> tuple[float, float]:
@@ -67,7 +77,7 @@ def signature_indents(name: str, date: str, *, seal: bool) -> tuple[float, float
     characters from the right and the name moves left to match. Sealed (7.3.5.1): the date ends
     four characters from the right, the name is centred over it.
     """
-    wn, wd = width(name), width(date)
+    wn, wd = body_width(name), body_width(date)
     if seal:
         return max(0.0, 4 + (wd - wn) / 2), 4.0
     if wd + 2 <= wn:
@@ -85,3 +95,4 @@ def place_signature(document, *, seal: bool) -> None:
     name_right, date_right = signature_indents(name.text, date.text, seal=seal)
     name.paragraph_format.right_indent = Pt(name_right * BODY_CHAR_PT)
     date.paragraph_format.right_indent = Pt(date_right * BODY_CHAR_PT)
+

@@ -38,6 +38,7 @@ DATE_CN = re.compile(r"^([0-9]{4}|[〇零一二三四五六七八九]{4})年(\S{
 PAGE_NUMBER = re.compile(r"^[—–－-]+\s*(\d+)\s*[—–－-]+$")
 ANY_NUMBER = re.compile(r"^\D*(\d+)\D*$")
 
+PUNCTUATION = "，。、；：？！”’》）〕】…—"
 PASS, FAIL, NA = "pass", "fail", "n/a"
 
 
@@ -105,16 +106,20 @@ def find_parts(doc: Measured) -> Parts:
         content.append([ln for ln in page.lines if ln.top < BOTTOM - EDGE_TOL])
     first = pages[0]
     separator = next((r for r in first.rules if r.is_red and r.length > 100), None)
-    limit = separator.y if separator else TOP + AREA_H / 2
-    mark = [ln for ln in content[0] if ln.is_red and ln.bottom <= limit + POSITION_TOL]
+    # the mark: red text over the 分隔线, or any large text there when the 分隔线 is red
+    if separator:
+        mark = [ln for ln in content[0] if ln.bottom <= separator.y + POSITION_TOL
+                and (ln.is_red or ln.size >= 20)]
+    else:
+        mark = [ln for ln in content[0] if ln.is_red and ln.bottom <= TOP + AREA_H / 2]
     doc_number = None
     if separator:
         above = [ln for ln in content[0] if ln.bottom <= separator.y + POSITION_TOL
-                 and not ln.is_red]
+                 and ln not in mark]
         doc_number = above[-1] if above else None
     title = []
     for ln in content[0]:
-        if separator and ln.top < separator.y or ln.is_red:
+        if separator and ln.top < separator.y or ln in mark:
             continue
         if ln.size >= 18:
             title.append(ln)
@@ -132,7 +137,7 @@ def find_parts(doc: Measured) -> Parts:
     date = signature = None
     for i in range(len(pages) - 1, -1, -1):
         hits = [ln for ln in content[i] if DATE_CN.match(ln.text.replace(" ", ""))
-                and ln.x0 > LEFT + AREA_W / 3]
+                and ln.x0 > LEFT + 3 * BODY_PT * MM_PER_PT]  # not a body line
         if hits:
             date = (i, hits[-1])
             break
@@ -235,18 +240,21 @@ def chars_per_line(parts: Parts) -> Finding:
             text = ln.text.replace(" ", "")
             if not _full_width(text):
                 continue
-            if ln.x0 <= LEFT + 1 and ln.x1 >= RIGHT - 2:
+            if ln.x0 <= LEFT + 1 and ln.x1 >= RIGHT - 2 and text[-1] not in PUNCTUATION:
                 counts.append(len(text))
             elif ln.x1 < RIGHT - 2 * BODY_PT * MM_PER_PT:  # a paragraph's last line: not stretched
                 advances += [a for a in ln.advances if a > 0]
+    # the fullest line (one may be short when a 「，」 may not start the next), or the pitch of
+    # lines not stretched by justification: whichever says more
+    estimates = []
     if counts:
-        n = statistics.mode(counts)
-        how = "on full lines"
-    elif advances:
-        n = int((AREA_W + 0.3) // statistics.median(advances))
-        how = f"pitch {statistics.median(advances):.2f} mm"
-    else:
+        estimates.append((max(counts), "on full lines"))
+    if advances:
+        pitch = statistics.median(advances)
+        estimates.append((int((AREA_W + 0.3) // pitch), f"pitch {pitch:.2f} mm"))
+    if not estimates:
         return _finding("chars_per_line", "5.2.3", "每行字数", "too little text", "28", None)
+    n, how = max(estimates)
     return _finding("chars_per_line", "5.2.3", "每行字数", f"{n} ({how})", f"{CHARS_PER_LINE}",
                     n == CHARS_PER_LINE)
 

@@ -1,0 +1,160 @@
+"""End-of-document composition: measure what LibreOffice laid out, adjust the Word file, again.
+
+GB/T 9704 7.3.5.5 forbids a page holding only the 署名/成文日期. Keeping paragraphs together
+in the template is not enough (LibreOffice breaks long keep-with-next chains), so after each
+conversion the PDF is measured; where the signature stands without body text, a page break
+is put before the last body lines that stood on the previous page, so that at least two of
+them stand with the signature, and the document is converted again. The passes are bounded;
+what still fails is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.layout.measure import measure
+from docgen.layout.rules import BODY_PT, Report, find_parts, judge
+
+MAX_PASSES = 3  # conversions after the first
+FITTED_RULES = ("signature_not_alone",)
+
+
+@dataclass
+class Fitting:
+    """What fitting did: passes made, documents adjusted, and each PDF's final layout report."""
+
+    passes: int = 0
+    adjusted: dict[Path, int] = field(default_factory=dict)  # docx -> lines moved
+    reports: dict[Path, Report] = field(default_factory=dict)  # pdf -> last report
+
+    def warnings(self, names: dict[Path, Path] | None = None) -> list[str]:
+        """One line per failed rule per PDF (called by `names`' value for it, if given)."""
+        out = []
+        for pdf, report in self.reports.items():
+            name = (names or {}).get(pdf, pdf)
+            for f in report.failed:
+                unfitted = " (could not be fitted)" if f.rule in FITTED_RULES else ""
+                out.append(f"{name}: layout: {f.rule} ({f.label}, GB/T 9704 {f.clause}): "
+                           f"{f.measured}; expected {f.expected}{unfitted}")
+        return out
+
+
+Reconvert = Callable[[list[Path]], dict[Path, Path]]  # docx files -> their new PDFs
+
+
+def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
+        max_passes: int = MAX_PASSES) -> Fitting:
+    """Check each (docx, pdf); fix and reconvert the ones whose signature stands alone.
+
+    Each pass starts again from the Word file as rendered and the layout LibreOffice first
+    gave it, and moves one line more than the pass before (two, then three, …).
+    """
+    result = Fitting()
+    todo = {Path(d): Path(p) for d, p in pairs}
+    first: dict[Path, tuple[bytes, object]] = {}  # docx -> (rendered bytes, first layout)
+    for attempt in range(max_passes + 1):
+        fixable = []
+        for docx, pdf in todo.items():
+            measured = measure(pdf)
+            report = judge(measured)
+            result.reports[pdf] = report
+            if attempt == max_passes or not any(f.rule in FITTED_RULES for f in report.failed):
+                continue
+            if docx not in first:
+                first[docx] = (docx.read_bytes(), find_parts(measured))
+            lines = result.adjusted.get(docx, 1) + 1
+            rendered, parts = first[docx]
+            if move_lines(docx, rendered, parts, lines):
+                result.adjusted[docx] = lines
+                fixable.append(docx)
+        if not fixable:
+            break
+        result.passes += 1
+        new = reconvert(fixable)
+        todo = {d: new[d] for d in fixable if d in new}
+    return result
+
+
+def move_lines(docx: Path, rendered: bytes, parts, lines: int) -> bool:
+    """Write `docx` as `rendered` plus a page break before the last `lines` body lines that
+    precede the 署名 in the layout `parts`; False if there is no place for one."""
+    import io
+
+    from docx import Document
+
+    if parts.date is None:
+        return False
+    page, date = parts.date
+    sig_page = parts.signature[0] if parts.signature else page
+    block = {id(date)} | ({id(parts.signature[1])} if parts.signature else set())
+    # the body lines before the signature block: on the page before, if it stands alone
+    source = sig_page - 1 if _alone(parts, sig_page, block, date) else sig_page
+    if source < 0:
+        return False
+    body = [ln for ln in parts.body_pages[source] if id(ln) not in block
+            and abs(ln.size - BODY_PT) <= 1]
+    if sig_page == source and parts.signature:
+        body = [ln for ln in body if ln.baseline < parts.signature[1].baseline]
+    if len(body) <= lines:  # never empty a page
+        return False
+    document = Document(io.BytesIO(rendered))
+    if not _break_before(document, body[-lines].text.replace(" ", "")):
+        return False
+    document.save(docx)
+    return True
+
+
+def _alone(parts, page: int, block: set, date) -> bool:
+    above = [ln for ln in parts.body_pages[page] if id(ln) not in block
+             and ln.baseline < date.baseline]
+    return not above
+
+
+def _break_before(document, line_text: str) -> bool:
+    """Insert a page break where `line_text` starts in the last paragraph holding it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for paragraph in reversed(document.paragraphs):
+        text = paragraph.text
+        at = _find_ignoring_spaces(text, line_text)
+        if at is None:
+            continue
+        if not text[:at].strip():
+            paragraph.paragraph_format.page_break_before = True
+            return True
+        offset = 0
+        for run in paragraph.runs:
+            if offset + len(run.text) > at:
+                cut = at - offset
+                before, after = run.text[:cut], run.text[cut:]
+                run.text = before
+                # a new run with the same properties: the page break, then the rest
+                new = OxmlElement("w:r")
+                if run._r.rPr is not None:
+                    new.append(copy.deepcopy(run._r.rPr))
+                brk = OxmlElement("w:br")
+                brk.set(qn("w:type"), "page")
+                new.append(brk)
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = after
+                new.append(t)
+                run._r.addnext(new)
+                return True
+            offset += len(run.text)
+    return False
+
+
+def _find_ignoring_spaces(text: str, needle: str) -> int | None:
+    """Index in `text` where `needle` (spaces removed) begins, comparing without spaces."""
+    squeezed, index = [], []
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            squeezed.append(ch)
+            index.append(i)
+    at = "".join(squeezed).rfind(needle)
+    return index[at] if at >= 0 else None
