@@ -32,7 +32,9 @@ RED = RGBColor(0xE6, 0x00, 0x12)
 INDENT_2 = Pt(2 * BODY_PT)
 CHAR_PT = BODY_PT + CHAR_SPACING_TWENTIETHS / 20  # one 3号 character's advance
 AREA_W = Mm(156)
-FOOTER_MM = 25.2  # measured: the dash of "— 1 —" then stands 7 mm below the type area
+# measured: the dash of "— 1 —" then stands 7 mm below the type area; the footer line is exactly
+# 4号 high, since a taller footer grows into the type area and leaves 21 lines, not 22
+FOOTER_MM = 25.5
 SEPARATOR_SPACE_PT = 5
 MARK_LINE_PT = 58
 MARK_SPACE_BEFORE_PT = 89  # measured: the red rule then lies 4 mm under the 发文字号
@@ -122,7 +124,7 @@ def setup_page(doc) -> None:
     s.top_margin, s.bottom_margin = Mm(37), Mm(35)
     s.left_margin, s.right_margin = Mm(28), Mm(26)
     s.header_distance = Mm(15)
-    s.footer_distance = Mm(FOOTER_MM)  # the page number's dash 7 mm below the type area
+    s.footer_distance = Mm(FOOTER_MM)
     s.start_type = WD_SECTION.NEW_PAGE
     grid = s._sectPr.find(qn("w:docGrid"))
     if grid is None:
@@ -141,6 +143,8 @@ def page_number(footer, align) -> None:
     """'— N —' in 4号宋体: odd pages right, even pages left, one character in from the edge."""
     p = footer.paragraphs[0]
     p.style = footer.part.package.main_document_part.styles["页码"]
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Pt(NOTE_PT)
     p.alignment = align
     pf = p.paragraph_format
     pf.first_line_indent = Pt(0)
@@ -220,9 +224,10 @@ def styles(doc) -> None:
 
     # 7.2.5/7.2.6 上行文: 发文字号 one character in on the left, 签发人 ending one character
     # from the right, on one line over the 分隔线
+    # (tabs, not indents: a paragraph border spans the indents, and the 分隔线 must not shrink)
     s = add_style(doc, "发文字号签发人")
     para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
-    s.paragraph_format.left_indent = Pt(CHAR_PT)
+    s.paragraph_format.tab_stops.add_tab_stop(Pt(CHAR_PT))
     s.paragraph_format.tab_stops.add_tab_stop(AREA_W - Pt(CHAR_PT), alignment=2)  # right
     border(s.element.get_or_add_pPr(), "bottom", 12, "E60012", SEPARATOR_SPACE_PT)
 
@@ -295,7 +300,7 @@ def head(doc) -> None:
     p(doc, "{{ issuer }}文件", "发文机关标志")
     blank(doc, 2)  # 7.2.5: 发文字号 two lines below the mark
     p(doc, "{%p if signer %}")
-    p(doc, runs=[("{{ doc_number }}\t签发人：", FANGSONG), ("{{ signer|join('　') }}", KAITI)],
+    p(doc, runs=[("\t{{ doc_number }}\t签发人：", FANGSONG), ("{{ signer|join('　') }}", KAITI)],
       style="发文字号签发人")
     p(doc, "{%p else %}")
     p(doc, "{{ doc_number }}", "发文字号")

@@ -24,6 +24,7 @@ MARK_TOP = TOP + 35  # 7.2.4: 发文机关标志 top edge 35 mm below the type a
 SEPARATOR_GAP = 4.0  # 7.2.7: 分隔线 4 mm under the 发文字号
 PAGE_NUMBER_GAP = 7.0  # 7.5: the dash 7 mm below the type area
 IMPRINT_HEAVY, IMPRINT_LIGHT = 0.35, 0.25  # 7.4: 版记 rule weights, mm
+PITCH_HINT_MM = AREA_H / LINES_PER_PAGE  # the grid's line pitch, 10.2 mm
 DASH_HEIGHT = 0.3  # an em dash's stroke stands 0.3 em above the baseline in CJK faces
 
 # tolerances: what a ruler on paper can tell apart

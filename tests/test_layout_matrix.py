@@ -1,0 +1,135 @@
+"""The layout on real LibreOffice output: a matrix of forms, each PDF passing `layout check`,
+and deliberately wrong templates, each failing with the rule it breaks.
+
+One module fixture renders and converts everything: the matrix through the real pipeline
+(`generate --pdf`: one LibreOffice batch, then the fitting passes), the wrong templates in a
+second batch. The tests read the PDFs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docgen.convert import convert
+from docgen.forms import load_form
+from docgen.layout import check
+from docgen.layout.measure import measure
+from docgen.layout.rules import PITCH_HINT_MM, find_parts
+from docgen.pipeline import generate_documents
+from docgen.render import default_template, render_form
+from tests.layout_forms import matrix, summary_form, write_forms
+
+pytestmark = pytest.mark.slow
+
+CASES = matrix()
+
+# rule -> (Word part, pattern, replacement): a template altered to break exactly that rule
+WRONG = {
+    "separator_distance": ("word/styles.xml", r'w:sz="12" w:space="5"', 'w:sz="12" w:space="1"'),
+    "page_number_position": ("word/document.xml", r'w:footer="\d+"', 'w:footer="1191"'),
+    "mark_position": ("word/styles.xml", r'(w:styleId="发文机关标志">.*?w:before=")\d+',
+                      r"\g<1>0"),
+    "mark_colour": ("word/styles.xml", r'(w:styleId="发文机关标志">.*?w:color w:val=")E60012',
+                    r"\g<1>1F3864"),
+    "title_size": ("word/styles.xml", r'(w:styleId="公文标题">.*?w:sz w:val=")44', r"\g<1>40"),
+    "body_size": ("word/styles.xml", r'(w:styleId="Normal">.*?w:sz w:val=")32', r"\g<1>30"),
+    "chars_per_line": ("word/styles.xml", r'(w:styleId="Normal">.*?w:spacing w:val=")-8',
+                       r"\g<1>0"),
+    "lines_per_page": ("word/styles.xml", r'(w:styleId="Normal">.*?w:line=")579', r"\g<1>640"),
+    "type_area": ("word/document.xml", r'w:right="1474"', 'w:right="907"'),
+    "imprint_position": ("word/document.xml", r"<w:tblpPr [^>]*/>", ""),
+    "imprint_rules": ("word/document.xml", r'(<w:tblBorders><w:top w:val="single" w:sz=")8',
+                      r"\g<1>3"),
+    "page_number_format": ("word/footer1.xml", r"— </w:t>", "第</w:t>"),
+    "date_form": ("word/document.xml", r"\{\{ date_cn \}\}", "{{ date }}"),
+}
+
+
+def alter(template: Path, dst: Path, part: str, pattern: str, replacement: str) -> Path:
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == part:
+                text, n = re.subn(pattern, replacement, data.decode("utf-8"), count=1,
+                                  flags=re.S)
+                assert n == 1, f"{pattern!r} not in {part}"
+                data = text.encode("utf-8")
+            z.writestr(item, data)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    base = tmp_path_factory.mktemp("layout-matrix")
+    forms = write_forms(base / "forms", CASES)
+    generated = generate_documents(forms, base / "out", pdf=True)
+    assert not generated.failed, generated.failed
+    # the wrong templates, and the sweep unfitted, in one more batch
+    form = load_form(write_forms(base / "forms", {"wrong": summary_form()})[0])
+    wrong = []
+    for rule, edit in WRONG.items():
+        tpl = alter(default_template("summary"), base / f"tpl-{rule}.docx", *edit)
+        wrong.append(render_form(form, base / "wrong" / f"{rule}.docx", tpl))
+    unfitted = [render_form(load_form(p), base / "unfitted" / p.with_suffix(".docx").name)
+                for p in forms if p.stem.startswith("sweep-")]
+    done = convert(wrong + unfitted)
+    assert not done.failed, done.failed
+    return {"pdf": dict(zip((p.stem for p in forms), generated.pdf)),
+            "layout": generated.layout, "wrong": {p.stem: done.converted[p] for p in wrong},
+            "unfitted": {p.stem: done.converted[p] for p in unfitted}}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_generated_pdf_passes_layout_check(made, case):
+    report = check(made["pdf"][case])
+    assert report.ok, [f"{f.rule}: {f.measured}" for f in report.failed]
+
+
+def test_generate_printed_no_layout_warning(made):
+    assert made["layout"] == []
+
+
+def test_the_sweep_ends_the_body_on_every_line_of_a_page(made):
+    """Unfitted, the sweep's last body line (before 署名) lands on each of the 22 lines."""
+    slots = set()
+    for pdf in made["unfitted"].values():
+        parts = find_parts(measure(pdf))
+        page, signature = parts.signature or parts.date
+        above = [ln for ln in parts.body_pages[page] if ln.baseline < signature.baseline]
+        if not above:  # the lone signature: the body ended on the page before
+            page, above = page - 1, parts.body_pages[page - 1]
+        slots.add(round((above[-1].top - 39.5) / PITCH_HINT_MM) + 1)
+    assert slots == set(range(1, 23)), sorted(slots)
+
+
+def test_fitting_repaired_every_lone_signature(made):
+    alone = [name for name, pdf in made["unfitted"].items()
+             if any(f.rule == "signature_not_alone" for f in check(pdf).failed)]
+    assert alone, "the sweep should produce a lone 署名 without fitting"
+    for name in alone:
+        assert check(made["pdf"][name]).ok
+
+
+@pytest.mark.parametrize("rule", sorted(WRONG))
+def test_a_wrong_template_fails_the_rule_it_breaks(made, rule):
+    failed = {f.rule for f in check(made["wrong"][rule]).failed}
+    assert rule in failed, failed
+
+
+def test_layout_check_cli_on_real_pdfs(made, docgen):
+    good, bad = made["pdf"]["unit-20"], made["wrong"]["imprint_position"]
+    code, out, err = docgen("layout", "check", good)
+    assert code == 0 and err == "" and "imprint_position" in out, (out, err)
+    code, out, err = docgen("layout", "check", good, bad, "--json")
+    assert code == 8
+    reports = json.loads(out)
+    assert [r["ok"] for r in reports] == [True, False]
+    assert {"rule", "clause", "label", "measured", "expected", "status", "ok"} == set(
+        reports[1]["rules"][0])
+    assert f"{bad}: imprint_position (版记位置, GB/T 9704 7.4)" in err
+    assert all(line.startswith(("docgen: ", "  ")) for line in err.splitlines())
