@@ -13,7 +13,7 @@ import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from docgen.layout.measure import Measured, Page, Rule, TextLine
+from docgen.layout.measure import Measured, Rule, TextLine
 
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, TOP, AREA_W, AREA_H = 28.0, 37.0, 156.0, 225.0
