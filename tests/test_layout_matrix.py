@@ -133,3 +133,17 @@ def test_layout_check_cli_on_real_pdfs(made, docgen):
         reports[1]["rules"][0])
     assert f"{bad}: imprint_position (版记位置, GB/T 9704 7.4)" in err
     assert all(line.startswith(("docgen: ", "  ")) for line in err.splitlines())
+
+
+def test_a_document_that_cannot_be_fitted_is_reported(made):
+    from docgen.layout.fit import fit
+
+    name, pdf = next((n, p) for n, p in made["unfitted"].items()
+                     if any(f.rule == "signature_not_alone" for f in check(p).failed))
+    docx = pdf.with_suffix(".docx")
+    before = docx.read_bytes()
+    fitting = fit([(docx, pdf)], reconvert=lambda files: {}, max_passes=0)
+    assert fitting.passes == 0 and docx.read_bytes() == before
+    [warning] = fitting.warnings({pdf: Path(f"{name}.yaml")})
+    assert warning.startswith(f"{name}.yaml: layout: signature_not_alone (署名页, GB/T 9704 "
+                              "7.3.5.5): ") and warning.endswith("(could not be fitted)")

@@ -19,6 +19,7 @@ from docgen.layout.measure import measure
 from docgen.layout.rules import BODY_PT, Report, find_parts, judge
 
 MAX_PASSES = 3  # conversions after the first
+TIGHT_LINE_PT = 225 / 23 / 25.4 * 72  # 23 lines in the type area instead of 22 (−4.3 %)
 FITTED_RULES = ("signature_not_alone",)
 
 
@@ -27,7 +28,7 @@ class Fitting:
     """What fitting did: passes made, documents adjusted, and each PDF's final layout report."""
 
     passes: int = 0
-    adjusted: dict[Path, int] = field(default_factory=dict)  # docx -> lines moved
+    adjusted: dict[Path, int] = field(default_factory=dict)  # docx -> lines moved (0: tightened)
     reports: dict[Path, Report] = field(default_factory=dict)  # pdf -> last report
 
     def warnings(self, names: dict[Path, Path] | None = None) -> list[str]:
@@ -65,7 +66,13 @@ def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
                 continue
             if docx not in first:
                 first[docx] = (docx.read_bytes(), find_parts(measured))
-            lines = result.adjusted.get(docx, 1) + 1
+                rendered, parts = first[docx]
+                # the standard's own remedy first: a last page one line short is set tighter
+                if _date_split(parts) and tighten(docx, rendered, parts):
+                    result.adjusted[docx] = 0
+                    fixable.append(docx)
+                    continue
+            lines = max(result.adjusted.get(docx, 1), 1) + 1
             rendered, parts = first[docx]
             if move_lines(docx, rendered, parts, lines):
                 result.adjusted[docx] = lines
@@ -105,6 +112,46 @@ def move_lines(docx: Path, rendered: bytes, parts, lines: int) -> bool:
         return False
     document.save(docx)
     return True
+
+
+def _date_split(parts) -> bool:
+    """The 署名 ends one page and its 成文日期 stands alone at the top of the next."""
+    return bool(parts.signature and parts.date and parts.signature[0] != parts.date[0])
+
+
+def tighten(docx: Path, rendered: bytes, parts) -> bool:
+    """Write `docx` as `rendered` with the 署名's page set at 23 lines instead of 22 (GB/T 9704
+    7.3.5.5: adjust the line spacing), so that the 成文日期 joins it; False if the page's first
+    line is not found in the Word file."""
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    page = parts.signature[0]
+    lines = [ln for ln in parts.body_pages[page] if abs(ln.size - BODY_PT) <= 1]
+    if not lines:
+        return False
+    document = Document(io.BytesIO(rendered))
+    paragraphs = document.paragraphs
+    start = _paragraph_of(paragraphs, lines[0].text.replace(" ", ""))
+    dates = [i for i, p in enumerate(paragraphs) if p.text.replace(" ", "")
+             == parts.date[1].text.replace(" ", "")]
+    if start is None or not dates:
+        return False
+    for p in paragraphs[start: dates[-1] + 1]:
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(TIGHT_LINE_PT)
+    document.save(docx)
+    return True
+
+
+def _paragraph_of(paragraphs, line_text: str) -> int | None:
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if _find_ignoring_spaces(paragraphs[i].text, line_text) is not None:
+            return i
+    return None
 
 
 def _alone(parts, page: int, block: set, date) -> bool:

@@ -207,9 +207,13 @@ def type_area(parts: Parts) -> Finding:
 
 
 def line_pitch(parts: Parts) -> float | None:
-    """The body's line pitch in mm: the most common gap between consecutive body baselines."""
+    """The body's line pitch in mm: the most common gap between consecutive body baselines,
+    the last page left out when there are others (7.3.5.5 lets its spacing be adjusted)."""
     gaps = []
-    for i in range(len(parts.body_pages)):
+    pages = range(len(parts.body_pages))
+    if len([i for i in pages if len(_body_lines(parts, i)) > 1]) > 1:
+        pages = pages[:-1]
+    for i in pages:
         lines = _body_lines(parts, i)
         gaps += [round(b.baseline - a.baseline, 1) for a, b in zip(lines, lines[1:])
                  if 5 < b.baseline - a.baseline < 15]
