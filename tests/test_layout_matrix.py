@@ -27,6 +27,7 @@ from tests.layout_forms import matrix, summary_form, write_forms
 pytestmark = pytest.mark.slow
 
 CASES = matrix()
+LOOSE = ("sweep-full-12", "sweep-bare-14", "sweep-full-13", "sweep-bare-15")
 
 # rule -> (Word part, pattern, replacement): a template altered to break exactly that rule
 WRONG = {
@@ -77,11 +78,17 @@ def made(tmp_path_factory):
         wrong.append(render_form(form, base / "wrong" / f"{rule}.docx", tpl))
     unfitted = [render_form(load_form(p), base / "unfitted" / p.with_suffix(".docx").name)
                 for p in forms if p.stem.startswith("sweep-")]
-    done = convert(wrong + unfitted)
+    # a template whose 署名 does not keep with its 成文日期: LibreOffice may split the two
+    loose_tpl = alter(default_template("summary"), base / "tpl-loose.docx", "word/styles.xml",
+                      r'(w:styleId="署名">.*?)<w:keepNext/>', r"\g<1>")
+    loose = [render_form(load_form(p), base / "loose" / p.with_suffix(".docx").name, loose_tpl)
+             for p in forms if p.stem in LOOSE]
+    done = convert(wrong + unfitted + loose)
     assert not done.failed, done.failed
     return {"pdf": dict(zip((p.stem for p in forms), generated.pdf)),
             "layout": generated.layout, "wrong": {p.stem: done.converted[p] for p in wrong},
-            "unfitted": {p.stem: done.converted[p] for p in unfitted}}
+            "unfitted": {p.stem: done.converted[p] for p in unfitted},
+            "loose": {p: done.converted[p] for p in loose}}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -147,3 +154,16 @@ def test_a_document_that_cannot_be_fitted_is_reported(made):
     [warning] = fitting.warnings({pdf: Path(f"{name}.yaml")})
     assert warning.startswith(f"{name}.yaml: layout: signature_not_alone (署名页, GB/T 9704 "
                               "7.3.5.5): ") and warning.endswith("(could not be fitted)")
+
+
+def test_fitting_tightens_a_split_signature_and_moves_lines_for_a_lone_one(made):
+    from docgen.layout.fit import fit
+
+    before = {docx: {f.rule for f in check(pdf).failed} for docx, pdf in made["loose"].items()}
+    assert all(rules == {"signature_not_alone"} for rules in before.values()), before
+    fitting = fit(list(made["loose"].items()),
+                  lambda files: convert(files, next(iter(made["loose"].values())).parent)
+                  .converted)
+    assert fitting.warnings() == [] and fitting.passes == 1
+    # 0: the page set at 23 lines (署名 and 成文日期 had been split); 2: two lines moved
+    assert sorted(fitting.adjusted.values()) == [0, 0, 2, 2], fitting.adjusted

@@ -19,7 +19,7 @@ from docgen.layout.measure import measure
 from docgen.layout.rules import BODY_PT, Report, find_parts, judge
 
 MAX_PASSES = 3  # conversions after the first
-TIGHT_LINE_PT = 225 / 23 / 25.4 * 72  # 23 lines in the type area instead of 22 (−4.3 %)
+TIGHT_LINE_TWIPS = int(225 / 25.4 * 1440 / 23)  # 23 lines in the type area, not 22 (−4.3 %)
 FITTED_RULES = ("signature_not_alone",)
 
 
@@ -98,7 +98,8 @@ def move_lines(docx: Path, rendered: bytes, parts, lines: int) -> bool:
     sig_page = parts.signature[0] if parts.signature else page
     block = {id(date)} | ({id(parts.signature[1])} if parts.signature else set())
     # the body lines before the signature block: on the page before, if it stands alone
-    source = sig_page - 1 if _alone(parts, sig_page, block, date) else sig_page
+    lead = parts.signature[1] if parts.signature else date
+    source = sig_page - 1 if _alone(parts, sig_page, block, lead) else sig_page
     if source < 0:
         return False
     body = [ln for ln in parts.body_pages[source] if id(ln) not in block
@@ -127,7 +128,7 @@ def tighten(docx: Path, rendered: bytes, parts) -> bool:
 
     from docx import Document
     from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt
+    from docx.shared import Twips
 
     page = parts.signature[0]
     lines = [ln for ln in parts.body_pages[page] if abs(ln.size - BODY_PT) <= 1]
@@ -142,7 +143,7 @@ def tighten(docx: Path, rendered: bytes, parts) -> bool:
         return False
     for p in paragraphs[start: dates[-1] + 1]:
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        p.paragraph_format.line_spacing = Pt(TIGHT_LINE_PT)
+        p.paragraph_format.line_spacing = Twips(TIGHT_LINE_TWIPS)
     document.save(docx)
     return True
 
@@ -154,9 +155,10 @@ def _paragraph_of(paragraphs, line_text: str) -> int | None:
     return None
 
 
-def _alone(parts, page: int, block: set, date) -> bool:
+def _alone(parts, page: int, block: set, first) -> bool:
+    """No body text above `first`, the signature block's first line, on its page."""
     above = [ln for ln in parts.body_pages[page] if id(ln) not in block
-             and ln.baseline < date.baseline]
+             and ln.baseline < first.baseline]
     return not above
 
 

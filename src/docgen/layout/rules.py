@@ -210,8 +210,8 @@ def line_pitch(parts: Parts) -> float | None:
     """The body's line pitch in mm: the most common gap between consecutive body baselines,
     the last page left out when there are others (7.3.5.5 lets its spacing be adjusted)."""
     gaps = []
-    pages = range(len(parts.body_pages))
-    if len([i for i in pages if len(_body_lines(parts, i)) > 1]) > 1:
+    pages = [i for i in range(len(parts.body_pages)) if len(_body_lines(parts, i)) > 1]
+    if len(pages) > 1:
         pages = pages[:-1]
     for i in pages:
         lines = _body_lines(parts, i)
