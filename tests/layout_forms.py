@@ -38,7 +38,8 @@ def corpus_text(n: int, start: int = 0) -> str:
     import re
 
     with open(CORPUS, encoding="utf-8") as f:
-        content = max((json.loads(line) for line in f), key=lambda r: str(r.get("year") or ""))["content"]
+        latest = max((json.loads(line) for line in f), key=lambda r: str(r.get("year") or ""))
+    content = latest["content"]
     sentences = [s + "。" for s in re.split(r"[。\s]+", content)
                  if re.fullmatch(r"[\u4e00-\u9fff，、；“”]{8,}", s)]
     text = "".join(sentences)

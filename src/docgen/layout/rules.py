@@ -301,7 +301,8 @@ def mark_position(parts: Parts) -> Finding:
     ok = _near(top, MARK_TOP) and _near(centre, LEFT + AREA_W / 2, 2.0)
     return _finding("mark_position", "7.2.4", "发文机关标志位置",
                     f"top edge {top:.1f} mm, centre {centre - LEFT:.1f} mm in",
-                    f"top edge {MARK_TOP:.0f} mm (35 mm below 版心), centred ({AREA_W / 2:.0f} mm in)",
+                    f"top edge {MARK_TOP:.0f} mm (35 mm below 版心), "
+                    f"centred ({AREA_W / 2:.0f} mm in)",
                     ok)
 
 
@@ -385,7 +386,8 @@ def page_number_position(parts: Parts) -> Finding:
                 bad.append(f"page {i + 1} (odd): ends {RIGHT - ln.x1:.1f} mm from the right")
         elif not _near(ln.x0 - LEFT, inset, 1.5):
             bad.append(f"page {i + 1} (even): starts {ln.x0 - LEFT:.1f} mm from the left")
-    measured = "; ".join(bad[:3]) if bad else f"dash {statistics.median(gaps):.1f} mm below, sides ok"
+    measured = ("; ".join(bad[:3]) if bad
+                else f"dash {statistics.median(gaps):.1f} mm below, sides ok")
     return _finding("page_number_position", "7.5", "页码位置", measured, expected, not bad)
 
 
