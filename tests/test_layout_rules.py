@@ -110,8 +110,11 @@ FAULTS = {
     "page_number_format": lambda d: with_line(d, 1, "— 2 —", text="第2页"),
     "page_number_position": lambda d: with_line(d, 1, "— 2 —", x0=163.5, x1=179.1),
     "date_form": lambda d: with_line(d, 1, "2011年4月20日", text="2011年04月20日"),
-    "imprint_position": lambda d: with_page(d, 1, rules=tuple(
-        replace(r, y=r.y - 150) for r in d.pages[1].rules)),
+    "imprint_position": lambda d: with_page(  # right under the date, not on the bottom edge
+        d, 1, rules=tuple(replace(r, y=r.y - 80) for r in d.pages[1].rules),
+        lines=tuple(replace(ln, top=ln.top - 80, bottom=ln.bottom - 80,
+                            baseline=ln.baseline - 80) if ln.size == 14 and "—" not in ln.text
+                    else ln for ln in d.pages[1].lines)),
     "imprint_rules": lambda d: with_page(d, 1, rules=tuple(
         replace(r, x0=32.9, x1=179.0) for r in d.pages[1].rules)),
 }
@@ -150,6 +153,15 @@ def test_a_plain_pdf_has_no_head_and_no_imprint_to_judge():
                  "separator_width", "imprint_position", "imprint_rules", "title_size"):
         assert found[rule] == NA, rule
     assert all(status != FAIL for status in found.values()), found
+
+
+def test_table_rules_in_the_body_are_not_an_imprint():
+    doc = conforming()
+    table = (Rule(28, 184, 150.0, 0.25, BLACK), Rule(28, 184, 170.0, 0.25, BLACK))
+    lines = tuple(ln for ln in doc.pages[1].lines if ln.size != 14)
+    doc = with_page(doc, 1, rules=table, lines=lines + (page_number(2),))
+    found = statuses(doc)
+    assert found["imprint_position"] == found["imprint_rules"] == NA
 
 
 def test_json_report_has_stable_keys():

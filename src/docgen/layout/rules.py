@@ -131,10 +131,22 @@ def find_parts(doc: Measured) -> Parts:
     imprint_rules = [r for r in pages[last].rules if not r.is_red and r.length > 100
                      and not (separator and last == 0 and r is separator)]
     imprint_lines: list[TextLine] = []
-    if len(imprint_rules) >= 2:
+    # the 版记 is the run of rules whose last one closes a 「…印发」 line; rules of a table
+    # in the body are not it
+    closing = [i for i, r in enumerate(imprint_rules) if any(
+        "印发" in ln.text and r.y - 2 * PITCH_HINT_MM < ln.baseline < r.y
+        for ln in content[last])]
+    if closing:
+        end = closing[-1]
+        start = end
+        while start > 0 and imprint_rules[end].y - imprint_rules[start - 1].y < 4 * PITCH_HINT_MM:
+            start -= 1
+        imprint_rules = imprint_rules[start:end + 1]
         lo, hi = imprint_rules[0].y, imprint_rules[-1].y
         imprint_lines = [ln for ln in content[last] if lo - 1 < (ln.top + ln.bottom) / 2 < hi + 1]
         content[last] = [ln for ln in content[last] if ln not in imprint_lines]
+    else:
+        imprint_rules = []
     date = signature = None
     for i in range(len(pages) - 1, -1, -1):
         hits = [ln for ln in content[i] if DATE_CN.match(ln.text.replace(" ", ""))
@@ -151,8 +163,7 @@ def find_parts(doc: Measured) -> Parts:
             signature = (i - 1, content[i - 1][-1])
         if signature and signature[1].x0 < LEFT + 4 * BODY_PT * MM_PER_PT:
             signature = None  # the line above starts at the margin: body text, not a 署名
-    return Parts(doc, content, numbers, mark, separator, doc_number, title,
-                 imprint_rules if imprint_lines or len(imprint_rules) >= 2 else [],
+    return Parts(doc, content, numbers, mark, separator, doc_number, title, imprint_rules,
                  imprint_lines, last if imprint_rules else None, date, signature)
 
 
