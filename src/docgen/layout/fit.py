@@ -1,11 +1,13 @@
 """End-of-document composition: measure what LibreOffice laid out, adjust the Word file, again.
 
-GB/T 9704 7.3.5.5 forbids a page holding only the 署名/成文日期. Keeping paragraphs together
-in the template is not enough (LibreOffice breaks long keep-with-next chains), so after each
-conversion the PDF is measured; where the signature stands without body text, a page break
-is put before the last body lines that stood on the previous page, so that at least two of
-them stand with the signature, and the document is converted again. The passes are bounded;
-what still fails is reported, never hidden.
+GB/T 9704 7.3.5.5 forbids a page holding only the 署名/成文日期 and says to fix it by adjusting
+line and character spacing. Keeping paragraphs together in the template is not enough
+(LibreOffice moves whole keep-with-next chains, or breaks them), so after each conversion the
+PDF is measured. A 成文日期 pushed alone onto the next page is pulled back by setting the
+署名's page at 23 lines instead of 22 (the standard's remedy); a 署名 and 成文日期 alone on their
+page get a page break before the last body lines of the page before, two, then three, then
+four, so that body text stands with them. The document is converted again after each change;
+the passes are bounded and what still fails is reported, never hidden.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
             break
         result.passes += 1
         new = reconvert(fixable)
+        for docx in fixable:
+            if docx not in new:  # not converted again: the Word file goes back to its PDF
+                docx.write_bytes(first[docx][0])
         todo = {d: new[d] for d in fixable if d in new}
     return result
 
