@@ -151,6 +151,8 @@ def test_a_document_that_cannot_be_fitted_is_reported(made):
     before = docx.read_bytes()
     fitting = fit([(docx, pdf)], reconvert=lambda files: {}, max_passes=0)
     assert fitting.passes == 0 and docx.read_bytes() == before
+    fitting = fit([(docx, pdf)], reconvert=lambda files: {}, max_passes=1)  # LibreOffice failed
+    assert fitting.passes == 1 and docx.read_bytes() == before  # the Word file matches its PDF
     [warning] = fitting.warnings({pdf: Path(f"{name}.yaml")})
     assert warning.startswith(f"{name}.yaml: layout: signature_not_alone (署名页, GB/T 9704 "
                               "7.3.5.5): ") and warning.endswith("(could not be fitted)")
