@@ -164,6 +164,15 @@ def test_table_rules_in_the_body_are_not_an_imprint():
     assert found["imprint_position"] == found["imprint_rules"] == NA
 
 
+def test_the_archives_filing_stamp_in_the_top_margin_is_not_the_document():
+    doc = conforming()
+    stamp = [replace(line("Z109 2011 0001", 1, x0=82, size=10, color=RED), top=top,
+                     bottom=top + 4, baseline=top + 3.5) for top in (10.3, 18.0)]  # 归档章
+    doc = with_page(doc, 0, lines=tuple(stamp) + doc.pages[0].lines,
+                    rules=doc.pages[0].rules + (Rule(82, 128, 14.5, 0.3, RED),))
+    assert set(statuses(doc).values()) == {PASS}
+
+
 def test_json_report_has_stable_keys():
     report = judge(conforming()).as_dict()
     assert set(report) == {"file", "pages", "ok", "rules"}

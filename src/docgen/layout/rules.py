@@ -104,7 +104,10 @@ def find_parts(doc: Measured) -> Parts:
     for page in pages:
         below = [ln for ln in page.lines if ln.top >= BOTTOM - EDGE_TOL]
         numbers.append(below[0] if below else None)
-        content.append([ln for ln in page.lines if ln.top < BOTTOM - EDGE_TOL])
+        # text wholly in the top margin is a mark on the paper, not the document's: the
+        # archive's 归档章 (DA/T 22) stands there
+        content.append([ln for ln in page.lines
+                        if ln.top < BOTTOM - EDGE_TOL and ln.bottom > TOP + EDGE_TOL])
     first = pages[0]
     separator = next((r for r in first.rules if r.is_red and r.length > 100), None)
     # the mark: red text over the 分隔线, or any large text there when the 分隔线 is red
