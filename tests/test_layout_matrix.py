@@ -22,6 +22,7 @@ from docgen.layout.measure import measure
 from docgen.layout.rules import PITCH_HINT_MM, find_parts
 from docgen.pipeline import generate_documents
 from docgen.render import default_template, render_form
+from tests.conftest import EXAMPLES
 from tests.layout_forms import matrix, summary_form, write_forms
 
 pytestmark = pytest.mark.slow
@@ -169,3 +170,17 @@ def test_fitting_tightens_a_split_signature_and_moves_lines_for_a_lone_one(made)
     assert fitting.warnings() == [] and fitting.passes == 1
     # 0: the page set at 23 lines (署名 and 成文日期 had been split); 2: two lines moved
     assert sorted(fitting.adjusted.values()) == [0, 0, 2, 2], fitting.adjusted
+
+
+def test_duplex_puts_the_imprint_on_an_even_page(tmp_path, docgen):
+    """The summary ends on page 3: printed double-sided, its 版记 goes to page 4."""
+    code, out, err = docgen("generate", EXAMPLES / "summary.yaml", "-o", tmp_path, "--pdf")
+    assert code == 0 and "warning" not in err, err
+    pdf = tmp_path / "summary.pdf"
+    code, out, err = docgen("layout", "check", "--duplex", pdf)
+    assert code == 8 and "imprint_even_page (版记页, GB/T 9704 7.4): page 3 (odd)" in err
+    code, out, err = docgen("generate", EXAMPLES / "summary.yaml", "-o", tmp_path / "duplex",
+                            "--pdf", "--duplex")
+    assert code == 0 and "warning" not in err, err
+    report = check(tmp_path / "duplex" / "summary.pdf", duplex=True)
+    assert report.ok and report.pages == 4, [f.measured for f in report.failed]

@@ -173,6 +173,13 @@ def test_the_archives_filing_stamp_in_the_top_margin_is_not_the_document():
     assert set(statuses(doc).values()) == {PASS}
 
 
+def test_duplex_adds_the_even_page_rule():
+    found = {f.rule: f for f in judge(conforming(), duplex=True).findings}
+    assert found["imprint_even_page"].status == PASS
+    assert found["imprint_even_page"].measured == "page 2 (even)"
+    assert "imprint_even_page" not in statuses(conforming())
+
+
 def test_json_report_has_stable_keys():
     report = judge(conforming()).as_dict()
     assert set(report) == {"file", "pages", "ok", "rules"}

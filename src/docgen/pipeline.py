@@ -43,7 +43,8 @@ def load_all(form_paths, *, nothing: str) -> list[Form]:
 
 def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,
                        pdf: bool = False, convert_options=None,
-                       on_converted: OnConverted | None = None) -> Generated:
+                       on_converted: OnConverted | None = None,
+                       duplex: bool = False) -> Generated:
     """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid."""
     from docgen.render import open_template, render_form
 
@@ -68,7 +69,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
         result.docx.append(render_form(form, dst, template))
     if pdf:
         _convert(result, Path(out_dir), options, on_converted)
-        _fit(result, Path(out_dir), options)
+        _fit(result, Path(out_dir), options, duplex=duplex)
     return result
 
 
@@ -164,7 +165,8 @@ def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:
     work.failed = dict(done.failed)
 
 
-def _fit(work: Generated, out_dir: Path, options, names: dict | None = None) -> None:
+def _fit(work: Generated, out_dir: Path, options, names: dict | None = None,
+         duplex: bool = False) -> None:
     """Measure each PDF against GB/T 9704, move lines where the signature stands alone and
     convert again (docgen.layout.fit); what still fails becomes a warning."""
     from docgen.convert import convert
@@ -174,4 +176,4 @@ def _fit(work: Generated, out_dir: Path, options, names: dict | None = None) -> 
         return convert(docx, out_dir, options=options).converted
 
     pairs = [(d, p) for d, p in zip(work.docx, work.pdf) if p is not None]
-    work.layout = fit(pairs, reconvert).warnings(names)
+    work.layout = fit(pairs, reconvert, duplex=duplex).warnings(names)

@@ -124,8 +124,10 @@ def template_check(path, form_type):
 @click.option("--template", type=click.Path(path_type=Path),
               help="A .docx template to use instead of the bundled one for the form's type.")
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF/A (LibreOffice).")
+@click.option("--duplex", is_flag=True,
+              help="With --pdf: for double-sided printing, the 版记 goes on an even page.")
 @click.pass_context
-def generate(ctx, forms, out_dir, template, pdf):
+def generate(ctx, forms, out_dir, template, pdf, duplex):
     """Render form files into official Word documents (GB/T 9704), named FORM-STEM.docx.
 
     All forms are checked first; when any is invalid, nothing is written.
@@ -138,7 +140,7 @@ def generate(ctx, forms, out_dir, template, pdf):
 
     with conversion_progress(ctx, len(forms) if pdf else 0) as on_converted:
         result = generate_documents(forms, out_dir, template=template, pdf=pdf,
-                                    on_converted=on_converted)
+                                    on_converted=on_converted, duplex=duplex)
     for path in result.written:
         click.echo(path)
     for line in result.layout:

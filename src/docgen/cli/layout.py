@@ -26,7 +26,9 @@ def layout():
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list: file, pages, ok, rules (rule, clause, label, measured, "
                    "expected, status, ok).")
-def check(files, as_json):
+@click.option("--duplex", is_flag=True,
+              help="The documents are printed double-sided: the 版记 must be on an even page.")
+def check(files, as_json, duplex):
     """Measure each PDF (docgen's, Word's or WPS's) against GB/T 9704 and print every rule.
 
     The exit code is 8 when any rule fails, 10 when a file is not a readable PDF.
@@ -38,7 +40,7 @@ def check(files, as_json):
     """
     from docgen.layout import check as check_pdf
 
-    reports = [check_pdf(path) for path in files]
+    reports = [check_pdf(path, duplex=duplex) for path in files]
     if as_json:
         echo_json([r.as_dict() for r in reports])
     else:

@@ -32,6 +32,7 @@ class Fitting:
     passes: int = 0
     adjusted: dict[Path, int] = field(default_factory=dict)  # docx -> lines moved (0: tightened)
     reports: dict[Path, Report] = field(default_factory=dict)  # pdf -> last report
+    imprint_moved: set[Path] = field(default_factory=set)  # docx whose 版记 went a page on
 
     def warnings(self, names: dict[Path, Path] | None = None) -> list[str]:
         """One line per failed rule per PDF (called by `names`' value for it, if given)."""
@@ -39,7 +40,8 @@ class Fitting:
         for pdf, report in self.reports.items():
             name = (names or {}).get(pdf, pdf)
             for f in report.failed:
-                unfitted = " (could not be fitted)" if f.rule in FITTED_RULES else ""
+                unfitted = (" (could not be fitted)"
+                            if f.rule in FITTED_RULES + ("imprint_even_page",) else "")
                 out.append(f"{name}: layout: {f.rule} ({f.label}, GB/T 9704 {f.clause}): "
                            f"{f.measured}; expected {f.expected}{unfitted}")
         return out
@@ -49,8 +51,10 @@ Reconvert = Callable[[list[Path]], dict[Path, Path]]  # docx files -> their new 
 
 
 def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
-        max_passes: int = MAX_PASSES) -> Fitting:
-    """Check each (docx, pdf); fix and reconvert the ones whose signature stands alone.
+        max_passes: int = MAX_PASSES, *, duplex: bool = False) -> Fitting:
+    """Check each (docx, pdf); fix and reconvert the ones whose signature stands alone (and,
+    printed double-sided, whose 版记 shares an odd page with the text: it moves to the even
+    page after).
 
     Each pass starts again from the Word file as rendered and the layout LibreOffice first
     gave it, and moves one line more than the pass before (two, then three, …).
@@ -62,9 +66,16 @@ def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
         fixable = []
         for docx, pdf in todo.items():
             measured = measure(pdf)
-            report = judge(measured)
+            report = judge(measured, duplex=duplex)
             result.reports[pdf] = report
-            if attempt == max_passes or not any(f.rule in FITTED_RULES for f in report.failed):
+            if attempt == max_passes:
+                continue
+            if not any(f.rule in FITTED_RULES for f in report.failed):
+                odd = [f for f in report.failed if f.rule == "imprint_even_page"]
+                if odd and docx not in result.imprint_moved and imprint_to_next_page(
+                        docx, find_parts(measured)):
+                    result.imprint_moved.add(docx)
+                    fixable.append(docx)
                 continue
             if docx not in first:
                 first[docx] = (docx.read_bytes(), find_parts(measured))
@@ -116,6 +127,31 @@ def move_lines(docx: Path, rendered: bytes, parts, lines: int) -> bool:
     document = Document(io.BytesIO(rendered))
     if not _break_before(document, body[-lines].text.replace(" ", "")):
         return False
+    document.save(docx)
+    return True
+
+
+def imprint_to_next_page(docx: Path, parts) -> bool:
+    """Put the 版记 on the page after the one it shares with the text (an odd page, when the
+    document is printed double-sided: the next one is even). False when the 版记 stands alone
+    there: that needs a blank page before it, both without page numbers, not done here."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    if parts.imprint_page is None or not parts.body_pages[parts.imprint_page]:
+        return False
+    document = Document(docx)
+    body = document.element.body
+    tables = [t for t in body.iterchildren(qn("w:tbl")) if t.find(".//" + qn("w:tblpPr"))
+              is not None]
+    if not tables:
+        return False
+    # LibreOffice anchors the floating 版记 to the paragraph after it: that one starts a page
+    anchor = tables[-1].getnext()
+    if anchor is None or anchor.tag != qn("w:p"):
+        return False
+    Paragraph(anchor, document._body).paragraph_format.page_break_before = True
     document.save(docx)
     return True
 

@@ -465,20 +465,33 @@ def imprint_rules(parts: Parts) -> Finding:
                     expected, ok)
 
 
+def imprint_even_page(parts: Parts) -> Finding:
+    """Printed double-sided, the 版记 is on the back of the last leaf: an even page."""
+    expected = "an even page (printed double-sided)"
+    if parts.imprint_page is None:
+        return _finding("imprint_even_page", "7.4", "版记页", "no 版记", expected, None)
+    page = parts.imprint_page + 1
+    return _finding("imprint_even_page", "7.4", "版记页",
+                    f"page {page} ({'even' if page % 2 == 0 else 'odd'})", expected,
+                    page % 2 == 0)
+
+
 RULES = (page_size, type_area, lines_per_page, chars_per_line, body_size, title_size,
          mark_colour, mark_position, mark_one_line, separator_distance, separator_width,
          page_number_format, page_number_position, date_form, signature_not_alone,
          imprint_position, imprint_rules)
+DUPLEX_RULES = (imprint_even_page,)
 
 
-def judge(doc: Measured) -> Report:
-    """Every rule on the measured document."""
+def judge(doc: Measured, *, duplex: bool = False) -> Report:
+    """Every rule on the measured document; `duplex`: it is printed double-sided."""
     parts = find_parts(doc)
-    return Report(doc.path, len(doc.pages), tuple(rule(parts) for rule in RULES))
+    rules = RULES + (DUPLEX_RULES if duplex else ())
+    return Report(doc.path, len(doc.pages), tuple(rule(parts) for rule in rules))
 
 
-def check(path: Path) -> Report:
+def check(path: Path, *, duplex: bool = False) -> Report:
     """Measure the PDF at `path` and judge it; BadInput when it is not a readable PDF."""
     from docgen.layout.measure import measure
 
-    return judge(measure(path))
+    return judge(measure(path), duplex=duplex)
