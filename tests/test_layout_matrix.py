@@ -9,6 +9,7 @@ second batch. The tests read the PDFs.
 from __future__ import annotations
 
 import json
+import shutil
 import re
 import zipfile
 from pathlib import Path
@@ -184,3 +185,24 @@ def test_duplex_puts_the_imprint_on_an_even_page(tmp_path, docgen):
     assert code == 0 and "warning" not in err, err
     report = check(tmp_path / "duplex" / "summary.pdf", duplex=True)
     assert report.ok and report.pages == 4, [f.measured for f in report.failed]
+
+
+def test_duplex_puts_a_lone_imprint_after_a_blank_page_without_numbers(made, tmp_path):
+    """A 版记 alone on an odd page: a blank page before it, neither page numbered (7.5)."""
+    from docgen.layout.fit import fit
+
+    lone = [name for name, pdf in made["pdf"].items()
+            if (p := find_parts(measure(pdf))).imprint_page is not None
+            and not p.body_pages[p.imprint_page] and p.imprint_page % 2 == 0]
+    assert lone, "the matrix should leave some 版记 alone on an odd page"
+    name = lone[0]
+    for suffix in (".docx", ".pdf"):
+        shutil.copy(made["pdf"][name].with_suffix(suffix), tmp_path)
+    docx, pdf = tmp_path / f"{name}.docx", tmp_path / f"{name}.pdf"
+    pages = len(measure(pdf).pages)
+    fitting = fit([(docx, pdf)], lambda files: convert(files, tmp_path).converted, duplex=True)
+    assert fitting.warnings() == [] and fitting.imprint_moved == {docx}
+    parts = find_parts(measure(pdf))
+    assert len(parts.doc.pages) == pages + 1 and parts.imprint_page == pages
+    assert parts.page_numbers[-2:] == [None, None] and not parts.body_pages[-2]
+    assert check(pdf, duplex=True).ok

@@ -6,8 +6,10 @@ line and character spacing. Keeping paragraphs together in the template is not e
 PDF is measured. A 成文日期 pushed alone onto the next page is pulled back by setting the
 署名's page at 23 lines instead of 22 (the standard's remedy); a 署名 and 成文日期 alone on their
 page get a page break before the last body lines of the page before, two, then three, then
-four, so that body text stands with them. The document is converted again after each change;
-the passes are bounded and what still fails is reported, never hidden.
+four, so that body text stands with them. Printed double-sided (`duplex`), a 版记 on an odd
+page moves to the even page after it (a blank, unnumbered page before it when it stood alone).
+The document is converted again after each change; the passes are bounded and what still
+fails is reported, never hidden.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class Fitting:
     passes: int = 0
     adjusted: dict[Path, int] = field(default_factory=dict)  # docx -> lines moved (0: tightened)
     reports: dict[Path, Report] = field(default_factory=dict)  # pdf -> last report
-    imprint_moved: set[Path] = field(default_factory=set)  # docx whose 版记 went a page on
+    imprint_moved: set[Path] = field(default_factory=set)  # docx whose 版记 went to an even page
 
     def warnings(self, names: dict[Path, Path] | None = None) -> list[str]:
         """One line per failed rule per PDF (called by `names`' value for it, if given)."""
@@ -132,14 +134,16 @@ def move_lines(docx: Path, rendered: bytes, parts, lines: int) -> bool:
 
 
 def imprint_to_next_page(docx: Path, parts) -> bool:
-    """Put the 版记 on the page after the one it shares with the text (an odd page, when the
-    document is printed double-sided: the next one is even). False when the 版记 stands alone
-    there: that needs a blank page before it, both without page numbers, not done here."""
+    """Put the 版记 on the next page, which is even when its page is odd (double-sided
+    printing). When it shares the page with the text it just moves on; when it stands alone,
+    the page it leaves stays blank and neither carries a page number (7.5): the blank page
+    and the 版记 become a last section whose footers are empty."""
     from docx import Document
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    if parts.imprint_page is None or not parts.body_pages[parts.imprint_page]:
+    if parts.imprint_page is None:
         return False
     document = Document(docx)
     body = document.element.body
@@ -152,6 +156,20 @@ def imprint_to_next_page(docx: Path, parts) -> bool:
     if anchor is None or anchor.tag != qn("w:p"):
         return False
     Paragraph(anchor, document._body).paragraph_format.page_break_before = True
+    if not parts.body_pages[parts.imprint_page]:
+        before = tables[-1].getprevious()
+        if before is None or before.tag != qn("w:p"):
+            return False
+        # the text's section ends with the paragraph before the 版记, keeping its footers
+        sect = document.sections[-1]._sectPr
+        ppr = Paragraph(before, document._body)._p.get_or_add_pPr()
+        ppr.append(copy.deepcopy(sect))
+        tables[-1].addprevious(OxmlElement("w:p"))  # the blank page
+        for ref in sect.findall(qn("w:footerReference")):
+            sect.remove(ref)
+        last = document.sections[-1]
+        for footer in (last.footer, last.even_page_footer):
+            footer.is_linked_to_previous = False  # a new, empty footer: no page number
     document.save(docx)
     return True
 

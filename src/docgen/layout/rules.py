@@ -372,7 +372,10 @@ def page_number_format(parts: Parts) -> Finding:
             bad.append(f"page {i + 1}: none")
         elif not m or int(m.group(1)) != i + 1:
             bad.append(f"page {i + 1}: {ln.text!r}")
-    measured = "; ".join(bad[:3]) if bad else f"— 1 — … — {len(parts.page_numbers)} —"
+    n = len(parts.page_numbers)
+    measured = ("; ".join(bad[:3]) if bad else
+                f"— 1 — … — {n - 2} —, pages {n - 1}–{n} (blank, 版记) unnumbered"
+                if blank_before_imprint else f"— 1 — … — {n} —")
     return _finding("page_number_format", "7.5", "页码格式", measured, expected, not bad)
 
 
