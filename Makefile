@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_bundle.py
 	$(BIN)/python bench/bench_xlsx.py
+	$(BIN)/python bench/bench_layout.py
 
 clean:
 	rm -rf $(OUT) $(VENV)

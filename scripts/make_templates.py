@@ -14,7 +14,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor, Twips
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +30,16 @@ CHAR_SPACING_TWENTIETHS = -8
 LINE_PT = LINE_PITCH_TWIPS / 20
 RED = RGBColor(0xE6, 0x00, 0x12)
 INDENT_2 = Pt(2 * BODY_PT)
+CHAR_PT = BODY_PT + CHAR_SPACING_TWENTIETHS / 20  # one 3号 character's advance
+AREA_W = Mm(156)
+# measured: the dash of "— 1 —" then stands 7 mm below the type area; the footer line is exactly
+# 4号 high, since a taller footer grows into the type area and leaves 21 lines, not 22
+FOOTER_MM = 25.5
+SEPARATOR_SPACE_PT = 5
+MARK_LINE_PT = 58
+MARK_SPACE_BEFORE_PT = 89  # measured: the red rule then lies 4 mm under the 发文字号
+IMPRINT_TWIPS = int(AREA_W.twips)
+MARK_PT = 36  # 发文机关标志; docgen.layout.compose shrinks it to keep a long name on one line
 
 
 def set_fonts(rpr_owner, family: str) -> None:
@@ -57,6 +67,7 @@ def style_font(style, family: str, size: float, bold=False, color=None) -> None:
 
 
 def para_format(style, *, align=None, first_indent=None, exact=True) -> None:
+    east_asian_typography(style.element.get_or_add_pPr())
     pf = style.paragraph_format
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
@@ -69,6 +80,20 @@ def para_format(style, *, align=None, first_indent=None, exact=True) -> None:
     pf.widow_control = False
 
 
+def east_asian_typography(ppr) -> None:
+    """No space between Chinese and digits (建规〔2011〕3号), no punctuation in the margin.
+
+    overflowPunct is 1 on purpose: LibreOffice reads 0 as "hang punctuation" (the reverse of
+    Word, whose default is 1 anyway), and its PDF is the one filed.
+    """
+    for tag, value in (("w:overflowPunct", "1"), ("w:autoSpaceDE", "0"), ("w:autoSpaceDN", "0")):
+        el = ppr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            ppr.append(el)
+        el.set(qn("w:val"), value)
+
+
 def add_style(doc, name, base="Normal"):
     from docx.enum.style import WD_STYLE_TYPE
 
@@ -78,7 +103,8 @@ def add_style(doc, name, base="Normal"):
     return style
 
 
-def border(paragraph_or_style_ppr, side: str, eighths: int, color: str = "000000") -> None:
+def border(paragraph_or_style_ppr, side: str, eighths: int, color: str = "000000",
+           space: int = 1) -> None:
     ppr = paragraph_or_style_ppr
     pbdr = ppr.find(qn("w:pBdr"))
     if pbdr is None:
@@ -87,7 +113,7 @@ def border(paragraph_or_style_ppr, side: str, eighths: int, color: str = "000000
     el = OxmlElement(f"w:{side}")
     el.set(qn("w:val"), "single")
     el.set(qn("w:sz"), str(eighths))
-    el.set(qn("w:space"), "1")
+    el.set(qn("w:space"), str(space))
     el.set(qn("w:color"), color)
     pbdr.append(el)
 
@@ -98,7 +124,7 @@ def setup_page(doc) -> None:
     s.top_margin, s.bottom_margin = Mm(37), Mm(35)
     s.left_margin, s.right_margin = Mm(28), Mm(26)
     s.header_distance = Mm(15)
-    s.footer_distance = Mm(21)  # "— 1 —" sits about 7 mm below the type area
+    s.footer_distance = Mm(FOOTER_MM)
     s.start_type = WD_SECTION.NEW_PAGE
     grid = s._sectPr.find(qn("w:docGrid"))
     if grid is None:
@@ -116,6 +142,9 @@ def setup_page(doc) -> None:
 def page_number(footer, align) -> None:
     """'— N —' in 4号宋体: odd pages right, even pages left, one character in from the edge."""
     p = footer.paragraphs[0]
+    p.style = footer.part.package.main_document_part.styles["页码"]
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Pt(NOTE_PT)
     p.alignment = align
     pf = p.paragraph_format
     pf.first_line_indent = Pt(0)
@@ -131,9 +160,9 @@ def page_number(footer, align) -> None:
         return r
 
     run("— ")
-    r = run()
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
                        ("end", None)):
+        r = run()  # each field part in its own 4号宋体 run, so the number is 4号宋体 too
         if kind:
             fc = OxmlElement("w:fldChar")
             fc.set(qn("w:fldCharType"), kind)
@@ -157,8 +186,14 @@ def language(doc) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:val"), "zh-CN")  # LibreOffice writes it as the PDF's /Lang
     lang.set(qn("w:eastAsia"), "zh-CN")
+    theme = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        doc.settings.element.append(theme)
+    theme.set(qn("w:val"), "zh-CN")
+    theme.set(qn("w:eastAsia"), "zh-CN")
 
 
 def styles(doc) -> None:
@@ -177,14 +212,24 @@ def styles(doc) -> None:
     s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
     s = add_style(doc, "发文机关标志")
-    style_font(s, XIAOBIAOSONG, 36, color=RED)
+    style_font(s, XIAOBIAOSONG, MARK_PT, color=RED)
     para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0), exact=False)
-    s.paragraph_format.line_spacing = Pt(58)
+    s.paragraph_format.line_spacing = Pt(MARK_LINE_PT)
     s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    s.paragraph_format.space_before = Pt(MARK_SPACE_BEFORE_PT)  # top edge 35 mm into the 版心
 
     s = add_style(doc, "发文字号")
     para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0))
-    border(s.element.get_or_add_pPr(), "bottom", 12, "E60012")  # 红色分隔线
+    border(s.element.get_or_add_pPr(), "bottom", 12, "E60012", SEPARATOR_SPACE_PT)  # 分隔线
+
+    # 7.2.5/7.2.6 上行文: 发文字号 one character in on the left, 签发人 ending one character
+    # from the right, on one line over the 分隔线
+    # (tabs, not indents: a paragraph border spans the indents, and the 分隔线 must not shrink)
+    s = add_style(doc, "发文字号签发人")
+    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+    s.paragraph_format.tab_stops.add_tab_stop(Pt(CHAR_PT))
+    s.paragraph_format.tab_stops.add_tab_stop(AREA_W - Pt(CHAR_PT), alignment=2)  # right
+    border(s.element.get_or_add_pPr(), "bottom", 12, "E60012", SEPARATOR_SPACE_PT)
 
     for name, family in (("一级标题", HEITI), ("二级标题", KAITI), ("三级标题", FANGSONG)):
         s = add_style(doc, name)
@@ -195,35 +240,48 @@ def styles(doc) -> None:
     s = add_style(doc, "主送机关")
     para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
 
+    # 7.3.4: 「附件：1.名称」 two characters in; items 2–n under 「1.」, and a wrapped name
+    # under the name's first character (hanging indents)
     s = add_style(doc, "附件说明")
-    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
-    s.paragraph_format.left_indent = INDENT_2
+    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(-4 * CHAR_PT))
+    s.paragraph_format.left_indent = Pt(6 * CHAR_PT)
 
     s = add_style(doc, "附件说明续")
-    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
-    s.paragraph_format.left_indent = Pt(5 * BODY_PT)  # under the first title, after 「附件：」
+    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(-1 * CHAR_PT))
+    s.paragraph_format.left_indent = Pt(6 * CHAR_PT)
 
+    # 7.3.5.2 (unsealed) by default; docgen.layout.compose sets the indents from the text
     s = add_style(doc, "署名")
     para_format(s, align=WD_ALIGN_PARAGRAPH.RIGHT, first_indent=Pt(0))
-    s.paragraph_format.right_indent = Pt(4 * BODY_PT)
+    s.paragraph_format.right_indent = Pt(2 * CHAR_PT)
+    s.paragraph_format.keep_with_next = True
 
     s = add_style(doc, "成文日期")
     para_format(s, align=WD_ALIGN_PARAGRAPH.RIGHT, first_indent=Pt(0))
-    s.paragraph_format.right_indent = Pt(4 * BODY_PT)
+    s.paragraph_format.right_indent = Pt(2 * CHAR_PT)
 
-    for name, top, bottom in (("版记抄送", 8, 6), ("版记印发", 0, 8), ("版记印发首行", 8, 8)):
+    s = add_style(doc, "页码")
+    style_font(s, SONGTI, NOTE_PT)
+    para_format(s, first_indent=Pt(0), exact=False)
+
+    for name in ("版记抄送", "版记印发"):
         s = add_style(doc, name)
         style_font(s, FANGSONG, NOTE_PT)
         para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+        # one character in on each side; the table's borders stay the full width
         s.paragraph_format.left_indent = Pt(NOTE_PT)
         s.paragraph_format.right_indent = Pt(NOTE_PT)
-        ppr = s.element.get_or_add_pPr()
-        if top:
-            border(ppr, "top", top)
-        border(ppr, "bottom", bottom)
-        if name.startswith("版记印发"):
-            s.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(2 * NOTE_PT),
-                                                      alignment=2)  # right tab
+        if name == "版记抄送":  # continuation lines aligned after 「抄送：」
+            s.paragraph_format.left_indent = Pt(4 * NOTE_PT)
+            s.paragraph_format.first_line_indent = Pt(-3 * NOTE_PT)
+        else:  # 印发日期 ends one character from the right
+            s.paragraph_format.tab_stops.add_tab_stop(AREA_W - Pt(NOTE_PT), alignment=2)
+
+    s = add_style(doc, "版记锚")  # the paragraph the floating 版记 hangs on: takes no room
+    style_font(s, FANGSONG, 1)
+    para_format(s, first_indent=Pt(0), exact=False)
+    s.paragraph_format.line_spacing = Pt(1)
+    s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
 
 def p(doc, text: str = "", style: str = "Normal", runs: list[tuple[str, str]] | None = None):
@@ -238,38 +296,106 @@ def p(doc, text: str = "", style: str = "Normal", runs: list[tuple[str, str]] | 
 
 
 def head(doc) -> None:
-    """版头 (发文机关标志, 发文字号, 红色分隔线), 标题 and 主送机关."""
+    """版头 (发文机关标志, 发文字号/签发人, 红色分隔线), 标题 and 主送机关."""
     p(doc, "{{ issuer }}文件", "发文机关标志")
-    p(doc, "", "主送机关")
+    blank(doc, 2)  # 7.2.5: 发文字号 two lines below the mark
+    p(doc, "{%p if signer %}")
+    p(doc, runs=[("\t{{ doc_number }}\t签发人：", FANGSONG), ("{{ signer|join('　') }}", KAITI)],
+      style="发文字号签发人")
+    p(doc, "{%p else %}")
     p(doc, "{{ doc_number }}", "发文字号")
-    p(doc, "", "主送机关")
-    p(doc, "{%p for line in title_lines %}")  # long titles in even lines (梯形或菱形)
-    p(doc, "{{ line }}", "公文标题")
-    p(doc, "{%p endfor %}")
-    p(doc, "", "主送机关")
+    p(doc, "{%p endif %}")
+    blank(doc, 2)  # 7.3.1: the title two lines below the 分隔线
+    # one paragraph, lines broken softly between words (梯形或菱形): Word reflows an edit
+    p(doc, "{{ title_lines|join('\\n') }}", "公文标题")
+    blank(doc, 1)
     p(doc, "{{ addressee }}：", "主送机关")
 
 
+def blank(doc, n: int) -> None:
+    for _ in range(n):
+        p(doc, "", "主送机关")
+
+
 def tail(doc) -> None:
-    """附件说明, 署名, 成文日期, 联系人 and 版记."""
+    """附件说明, 署名, 成文日期 and the 版记 on the type area's bottom edge."""
     p(doc, "{%p if attachments %}")
-    p(doc, "", "主送机关")
+    blank(doc, 1)
     p(doc, "{%p for a in attachments %}")
-    p(doc, "{% if loop.first %}附件：{% endif %}{{ loop.index }}.{{ a }}",
-      "附件说明")
+    p(doc, "{%p if loop.first %}")
+    p(doc, "附件：1.{{ a }}", "附件说明")
+    p(doc, "{%p else %}")
+    p(doc, "{{ loop.index }}.{{ a }}", "附件说明续")
+    p(doc, "{%p endif %}")
     p(doc, "{%p endfor %}")
     p(doc, "{%p endif %}")
-    p(doc, "", "主送机关")
-    p(doc, "", "主送机关")
+    blank(doc, 1)  # 7.3.5.2: one blank line under the body or 附件说明
+    p(doc, "{%p if seal %}")
+    blank(doc, 2)  # 7.3.5.1: room for the seal, its top within one line of the text
+    p(doc, "{%p endif %}")
     p(doc, "{{ signature }}", "署名")
     p(doc, "{{ date_cn }}", "成文日期")
-    p(doc, "", "主送机关")
-    p(doc, "{%p if copy_to %}")
-    p(doc, "抄送：{{ copy_to|join('，') }}。", "版记抄送")
-    p(doc, "{{ printed_by }}\t{{ print_date_cn }}印发", "版记印发")
-    p(doc, "{%p else %}")  # without 抄送 the 印发 line carries the first rule too
-    p(doc, "{{ printed_by }}\t{{ print_date_cn }}印发", "版记印发首行")
-    p(doc, "{%p endif %}")
+    imprint(doc)
+
+
+def imprint(doc) -> None:
+    """版记 (7.4): a table floating on the bottom edge of the type area of the last page.
+
+    Table borders, not paragraph borders, so the rules are the type area's full 156 mm while the
+    text stands one character in (paragraph indents; cell margins would make LibreOffice count
+    the table wider than the type area and lay it inline); rules 0.35, 0.25, 0.35 mm.
+    """
+    table = doc.add_table(rows=4, cols=1)
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    for tag in ("w:tblStyle", "w:tblLook", "w:tblW"):
+        for el in tblpr.findall(qn(tag)):
+            tblpr.remove(el)
+    float_pr = OxmlElement("w:tblpPr")
+    for k, v in (("leftFromText", "0"), ("rightFromText", "0"), ("topFromText", "0"),
+                 ("bottomFromText", "0"), ("vertAnchor", "margin"), ("horzAnchor", "page"),
+                 ("tblpX", str(int(Mm(28).twips))), ("tblpYSpec", "bottom")):
+        float_pr.set(qn(f"w:{k}"), v)
+    tblpr.insert(0, float_pr)
+    width = OxmlElement("w:tblW")
+    # placed from the page's edge: LibreOffice lays a floating table placed in the margins
+    # inline when it is nearly as wide as the type area (its FloatingTableConversion)
+    width.set(qn("w:w"), str(IMPRINT_TWIPS))
+    width.set(qn("w:type"), "dxa")
+    tblpr.append(width)
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6),
+                       ("insideV", 0)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tblpr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 0), ("left", 0), ("bottom", 0), ("right", 0)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+    table.columns[0].width = Twips(IMPRINT_TWIPS)
+    for cell in table.columns[0].cells:
+        cell.width = Twips(IMPRINT_TWIPS)
+    rows = (("{%tr if copy_to %}", "版记抄送"),
+            ("抄送：{{ copy_to|join('，') }}。", "版记抄送"),
+            ("{%tr endif %}", "版记抄送"),
+            ("{{ printed_by }}\t{{ print_date_cn }}印发", "版记印发"))
+    for row, (text, style) in zip(table.rows, rows):
+        para = row.cells[0].paragraphs[0]
+        para.style = doc.styles[style]
+        para.add_run(text)
+    p(doc, "", "版记锚")
 
 
 def numbered(doc, var: str, style="Normal") -> None:
@@ -358,8 +484,8 @@ def build(kind: str, body, out: Path) -> Path:
     doc.core_properties.author = "docgen"
     doc.core_properties.comments = f"docgen {kind} template, GB/T 9704-2012"
     doc.core_properties.category = f"docgen:{kind}"  # the form type it is for
-    setup_page(doc)
     styles(doc)
+    setup_page(doc)
     # python-docx's default document starts with no paragraphs; remove stray empties if any
     body(doc)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -104,6 +104,8 @@ class Form(_Strict):
     print_date: Date | None = Field(None, description="印发日期; default: 成文日期")
     classification: Classification = Field("公开", description="密级")
     retention: Retention = Field("定期30年", description="保管期限")
+    seal: bool = Field(False, description="加盖印章: 署名/成文日期 laid out for the seal (7.3.5.1)")
+    signer: list[Line] = Field(default_factory=list, description="签发人 (上行文), in issuers' order")
 
     @property
     def year(self) -> int:

@@ -25,6 +25,7 @@ class Generated:
     docx: list[Path] = field(default_factory=list)
     pdf: list[Path | None] = field(default_factory=list)
     failed: dict[Path, str] = field(default_factory=dict)  # .docx -> why it has no PDF
+    layout: list[str] = field(default_factory=list)  # one warning per failed GB/T 9704 rule
 
     @property
     def written(self) -> list[Path]:
@@ -44,7 +45,8 @@ def load_all(form_paths, *, nothing: str, context=None) -> list[Form]:
 
 def generate_documents(form_paths, out_dir: Path, *, template: Path | None = None,
                        pdf: bool = False, force: bool = False, convert_options=None,
-                       on_converted: OnConverted | None = None, context=None) -> Generated:
+                       on_converted: OnConverted | None = None, context=None,
+                       duplex: bool = False) -> Generated:
     """Render every form into OUT_DIR/<stem>.docx (and .pdf); write nothing if any is invalid.
 
     An existing output is never overwritten (BadInput naming it) unless `force`. Warnings
@@ -86,6 +88,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
     result.docx = render_documents(list(zip(forms, targets)), template)
     if pdf:
         _convert(result, Path(out_dir), options, on_converted)
+        _fit(result, Path(out_dir), options, duplex=duplex)
     return result
 
 
@@ -93,6 +96,7 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
 class Filed:
     records: list = field(default_factory=list)  # docgen.archive.Record, in form order
     failed: dict[Path, str] = field(default_factory=dict)  # form file -> why it was not filed
+    layout: list[str] = field(default_factory=list)  # one warning per failed GB/T 9704 rule
 
 
 def file_forms(arc, form_paths, *, options=None, convert_options=None,
@@ -122,6 +126,8 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
         work.docx = render_documents([(form, Path(tmp) / f"{i:03d}-{path.stem}.docx")
                                       for i, (form, path) in enumerate(zip(forms, form_paths))])
         _convert(work, Path(tmp) / "pdf", convert_options, on_converted)
+        _fit(work, Path(tmp) / "pdf", convert_options, names=dict(zip(work.pdf, form_paths)))
+        filed.layout = work.layout
         for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
             if pdf is None:
                 filed.failed[path] = work.failed.get(docx, "not converted")
@@ -191,3 +197,17 @@ def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:
     done = convert(work.docx, out_dir, options=options, on_done=on_converted)
     work.pdf = [done.converted.get(d) for d in work.docx]
     work.failed = dict(done.failed)
+
+
+def _fit(work: Generated, out_dir: Path, options, names: dict | None = None,
+         duplex: bool = False) -> None:
+    """Measure each PDF against GB/T 9704, move lines where the signature stands alone and
+    convert again (docgen.layout.fit); what still fails becomes a warning."""
+    from docgen.convert import convert
+    from docgen.layout.fit import fit
+
+    def reconvert(docx: list[Path]) -> dict[Path, Path]:
+        return convert(docx, out_dir, options=options).converted
+
+    pairs = [(d, p) for d, p in zip(work.docx, work.pdf) if p is not None]
+    work.layout = fit(pairs, reconvert, duplex=duplex).warnings(names)

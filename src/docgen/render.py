@@ -50,11 +50,8 @@ DERIVED = {name for name in DERIVED_HELP if "[" not in name} - {"title", "signat
 TYPE_PROPERTY = "docgen:"  # a template's core property `category`, e.g. docgen:plan
 SECTION_TITLES.update(render_campaign.SECTION_TITLES)
 DERIVED |= set(render_campaign.DERIVED)
-NO_BREAK_AFTER = "《（“‘〔［【"
-NO_BREAK_BEFORE = "》）”’〕］】，。、；：？！"
-TITLE_LINE_UNITS = 19  # 2号 characters a title line holds in the 156 mm type area, with room
 # fields that belong to the filing, not to the printed page
-NOT_PRINTED = {"type", "unit", "unit_code", "classification", "retention"}
+NOT_PRINTED = {"type", "unit", "unit_code", "classification", "retention", "seal"}
 
 
 def cn(n: int) -> str:
@@ -68,38 +65,11 @@ def cn(n: int) -> str:
     return str(n)
 
 
-def title_lines(title: str, capacity: float = TITLE_LINE_UNITS) -> list[str]:
-    """Break a long 标题 into lines of even width (GB/T 9704: 梯形或菱形), never inside a number.
+def title_lines(title: str) -> list[str]:
+    """A long 标题 in lines broken between words, 梯形 or 菱形 (docgen.layout.title)."""
+    from docgen.layout.title import break_title
 
-    Width counts a Chinese character as 1 and a Latin letter or digit as ½.
-    """
-    def width(text: str) -> float:
-        return sum(0.5 if ch.isascii() else 1 for ch in text)
-
-    total = width(title)
-    if total <= capacity:
-        return [title]
-    n = int(-(-total // capacity))  # lines needed
-    lines, rest = [], title
-    for k in range(n - 1, 0, -1):
-        target = width(rest) / (k + 1)
-        best, best_gap, acc = None, None, 0.0
-        for i, ch in enumerate(rest[:-1], 1):
-            acc += width(ch)
-            if ch.isascii() and ch.isalnum() and rest[i].isascii() and rest[i].isalnum():
-                continue  # never break 2011 or GDP
-            if ch in NO_BREAK_AFTER or rest[i] in NO_BREAK_BEFORE or (
-                    ch.isdigit() and rest[i] in "年月日号"):
-                continue  # 《 ends no line; 》，。 and 年 start none
-            if acc > capacity:
-                break
-            gap = abs(acc - target)
-            if best_gap is None or gap < best_gap:
-                best, best_gap = i, gap
-        best = best or len(rest) // 2
-        lines.append(rest[:best])
-        rest = rest[best:]
-    return lines + [rest]
+    return break_title(title)
 
 
 def template_type(template: Path) -> str | None:
@@ -212,6 +182,9 @@ def render_form(form: Form, out_path: Path, template: Path | None = None, *,
         raise TemplateError(f"{template}: the template failed: {type(e).__name__}: "
                             f"{str(e)[:200]} — run `docgen template check {template} "
                             f"--type {form.type}`") from None
+    from docgen.layout.compose import compose
+
+    compose(tpl.docx, seal=form.seal)  # mark size, 署名/日期 places, generation time
     core = tpl.docx.core_properties
     core.title = form.display_title
     core.author = form.issuer

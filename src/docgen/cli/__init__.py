@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": ("archive", "verify", "Run the DA/T 70 四性检测 on the archive."),
     "search": ("search", "search", "Search filed records by their Chinese words."),
     "index": ("search", "index", "Rebuild the search index from the archive."),
+    "layout": ("layout", "layout", "Check PDFs against the GB/T 9704 page layout, rule by rule."),
     "bundle": ("bundle", "bundle", "Bundle filed records for inspection (BagIt zip), or verify one."),
 }
 

@@ -232,8 +232,10 @@ def template_vars(form_type):
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF/A (LibreOffice).")
 @click.option("--force", is_flag=True, help="Overwrite documents already in the output folder "
               "(refused by default: a clerk may have edited them in Word).")
+@click.option("--duplex", is_flag=True,
+              help="With --pdf: for double-sided printing, the 版记 goes on an even page.")
 @click.pass_context
-def generate(ctx, forms, out_dir, template, pdf, force):
+def generate(ctx, forms, out_dir, template, pdf, force, duplex):
     """Render form files into official Word documents (GB/T 9704), named FORM-STEM.docx.
 
     All forms are checked first; when any is invalid, nothing is written. An existing
@@ -248,10 +250,12 @@ def generate(ctx, forms, out_dir, template, pdf, force):
     context = _context(None)
     with conversion_progress(ctx, len(forms) if pdf else 0) as on_converted:
         result = generate_documents(forms, out_dir, template=template, pdf=pdf, force=force,
-                                    on_converted=on_converted, context=context)
+                                    on_converted=on_converted, context=context, duplex=duplex)
     _notices(ctx, context)
     for path in result.written:
         click.echo(path)
+    for line in result.layout:
+        click.echo(f"docgen: warning: {line}", err=True)
     if result.failed:
         raise ConversionFailed(f"{len(result.failed)} of {len(result.docx)} document(s) could "
                                "not be converted to PDF/A",
