@@ -7,6 +7,7 @@ place; the next 件号 is counted from the folders on disk, so a killed filing l
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -48,6 +49,7 @@ class _Spec:
     retention: str
     campaign_year: int
     submitted: dt.date | None = None  # 报送日期, when handed to the filing office before filing
+    digitisation: dict | None = None  # 数字化信息 of a scan (docgen.scan), None otherwise
 
     @property
     def year(self) -> int:
@@ -167,9 +169,36 @@ class Archive:
                     pdf: Path | None = None, kind: str | None = None,
                     responsible: str | None = None, campaign_year: int | None = None,
                     by: str | None = None, supersedes: str | None = None,
-                    submitted=None) -> Record:
-        """File a document docgen did not make (a received notice, a scan, a .docx)."""
+                    submitted=None, extra: dict[str, Path] | None = None,
+                    digitisation: dict | None = None) -> Record:
+        """File a document docgen did not make (a received notice, a scan, a .docx).
+
+        `extra`: more files of the 件 by role (a scan's further pages "original-2"…, its
+        recognised text "text"); `digitisation`: its 数字化信息 (docgen.scan).
+        """
         path = Path(path)
+        spec = self.import_spec(path, type=type, title=title, date=date, unit=unit,
+                                unit_code=unit_code, doc_number=doc_number,
+                                retention=retention, classification=classification,
+                                kind=kind, responsible=responsible,
+                                campaign_year=campaign_year, submitted=submitted)
+        sources = {"original": path}
+        if pdf is not None:
+            sources["pdf"] = Path(pdf)
+        elif path.suffix.lower() == ".pdf":
+            sources["pdf"] = path
+        sources.update({role: Path(p) for role, p in (extra or {}).items()})
+        check_sources(sources)
+        if digitisation:
+            spec = dataclasses.replace(spec, digitisation=digitisation)
+        return self._file(spec, sources, by=by, supersedes=supersedes)
+
+    def import_spec(self, path: Path, *, type: str, title: str, date, unit: str | None = None,
+                    unit_code: str | None = None, doc_number: str | None = None,
+                    retention: str = "定期30年", classification: str = "公开",
+                    kind: str | None = None, responsible: str | None = None,
+                    campaign_year: int | None = None, submitted=None) -> _Spec:
+        """The fields of an import checked (BadInput/ArchiveError listing every problem)."""
         problems = []
         if type not in records.TYPES:
             problems.append(f"type {type!r} is not one of {', '.join(records.TYPES)}")
@@ -196,18 +225,11 @@ class Archive:
                                 f"{', '.join(u.name for u in self.settings.units) or 'none'}")
             unit = self.settings.units[0].name
         code = self.unit_code_for(unit, unit_code)
-        sources = {"original": path}
-        if pdf is not None:
-            sources["pdf"] = Path(pdf)
-        elif path.suffix.lower() == ".pdf":
-            sources["pdf"] = path
-        check_sources(sources)
         kind = (kind or "").strip() or DOCUMENT_KINDS.get(type, "其他")
-        spec = _Spec(type, kind, title.strip(), date, unit, code,
+        return _Spec(type, kind, title.strip(), date, unit, code,
                      (doc_number or "").strip() or None, (responsible or "").strip() or unit,
                      classification, retention, int(campaign_year or date.year),
                      self.submitted_date(submitted, date))
-        return self._file(spec, sources, by=by, supersedes=supersedes)
 
     def withdraw(self, filing_number: str, *, reason: str, by: str | None = None) -> Record:
         """Mark a 件 withdrawn (撤回); nothing is deleted."""
@@ -428,7 +450,7 @@ def _stage_files(item: Path, number, sources: dict[str, Path]):
                                "page 1; it was put top centre and may cover text — check the "
                                "filed PDF")
         else:
-            dst = item / f"{name}.{'form' if role == 'form' else 'original'}{src.suffix.lower()}"
+            dst = item / f"{name}.{role}{src.suffix.lower()}"
             shutil.copyfile(src, dst)
         found, size = digests.digest_file(dst)
         files[role] = {"计算机文件名": dst.name, "计算机文件大小": size,

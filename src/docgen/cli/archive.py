@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import conversion_progress, echo_json, notice
+from docgen.cli._common import conversion_progress, echo_json, notice, pages_progress
 from docgen.errors import BadInput, ConversionFailed, StatusIncomplete
 
 RETENTIONS = click.Choice(["永久", "定期30年", "定期10年"])
@@ -113,8 +113,11 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="FORM…|FILE…")
 @archive_option
 @click.option("--import", "is_import", is_flag=True,
-              help="FILE… are documents docgen did not make: PDF/A files (a scan must be "
-                   "saved as PDF/A), Word files (converted here), others kept as they are.")
+              help="FILE… are documents docgen did not make: PDF/A files, Word files "
+                   "(converted here), scans and other PDFs, JPEG/PNG/TIFF images (made "
+                   "searchable PDF/A by OCR here), others kept as they are.")
+@click.option("--one-item", is_flag=True, help="With --import: the scans/images/PDFs given "
+              "are the pages of one 件, in the order given.")
 @click.option("--type", "doc_type", type=IMPORT_TYPES, help="With --import: plan, commitment, "
               "summary or other.")
 @click.option("--title", help="With --import: 题名.")
@@ -141,9 +144,9 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON.")
 @by_option
 @click.pass_context
-def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit, unit_code,
-          doc_number, responsible, retention, classification, campaign_year, pdf, supersedes,
-          withdraw, reason, as_json, by, submitted):
+def file(ctx, paths, archive_root, is_import, one_item, doc_type, title, date, kind, unit,
+          unit_code, doc_number, responsible, retention, classification, campaign_year, pdf,
+          supersedes, withdraw, reason, as_json, by, submitted):
     """File documents: form files are rendered (Word), converted (PDF/A), stamped and filed.
 
     Each 件 gets its 档号, a 归档章 on the PDF's first page, SM3 and SHA-256 digests and an
@@ -154,6 +157,8 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
         docgen file examples/plan.yaml examples/commitment.yaml
         docgen file --import 听证会纪要.pdf --type other --kind 听证会纪要 \\
             --title 规划处听证会纪要 --date 2011-06-10
+        docgen file --import --one-item p1.jpg p2.jpg --type other --kind 测评表 \\
+            --title 规划处民主评议测评表 --date 2011-11-20
         docgen file examples/plan.yaml --supersedes Z109-WS·2011-D30-GHC-0001
         docgen file --withdraw Z109-WS·2011-D30-GHC-0002 --reason 误报
     """
@@ -166,8 +171,10 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
         return
     if not paths:
         raise BadInput("name the form files to file (or --import FILE…, or --withdraw 档号)")
-    if supersedes and len(paths) != 1:
+    if supersedes and len(paths) != 1 and not one_item:
         raise BadInput("--supersedes replaces one 件: give exactly one file")
+    if one_item and not is_import:
+        raise BadInput("--one-item goes with --import")
     if is_import:
         missing = [o for o, v in (("--type", doc_type), ("--title", title), ("--date", date))
                    if not v]
@@ -177,7 +184,7 @@ def file(ctx, paths, archive_root, is_import, doc_type, title, date, kind, unit,
             type=doc_type, title=title, date=date, kind=kind, unit=unit, unit_code=unit_code,
             doc_number=doc_number, responsible=responsible, retention=retention,
             classification=classification, campaign_year=campaign_year, by=by,
-            supersedes=supersedes, submitted=submitted), pdf)
+            supersedes=supersedes, submitted=submitted), pdf, one_item)
     else:
         used = [o for o, v in (("--type", doc_type), ("--title", title), ("--date", date),
                                ("--pdf", pdf), ("--kind", kind)) if v]
@@ -197,11 +204,13 @@ def _file_forms(ctx, arc, paths, supersedes, by, submitted):
     return _filed_or_raise(ctx, filed, len(paths))
 
 
-def _import(ctx, arc, paths, fields, pdf):
+def _import(ctx, arc, paths, fields, pdf, one_item=False):
     from docgen.pipeline import import_files
 
-    with conversion_progress(ctx, len(paths)) as on_converted:
-        filed = import_files(arc, paths, fields=fields, pdf=pdf, on_converted=on_converted)
+    with conversion_progress(ctx, len(paths)) as on_converted, \
+            pages_progress(ctx) as on_ocr:
+        filed = import_files(arc, paths, fields=fields, pdf=pdf, on_converted=on_converted,
+                             one_item=one_item, on_ocr=on_ocr)
     return _filed_or_raise(ctx, filed, len(paths))
 
 

@@ -218,7 +218,8 @@ def _images_to_pdf(item: Input, dst: Path) -> None:
 def _page_text(pdf: Path) -> tuple[list[str], list[str] | None]:
     """(text of each page, the same list when the file can be filed as it is, else None).
 
-    As it is: a PDF/A-2 whose every page has text or no image (a blank page needs no OCR).
+    As it is: a PDF/A whose every page has text or no image (a blank page needs no OCR);
+    it is filed as before, its own PDF/A conformance unchanged.
     """
     from pypdf import PdfReader
 
@@ -230,12 +231,8 @@ def _page_text(pdf: Path) -> tuple[list[str], list[str] | None]:
         imaged = [bool(_images(page)) for page in reader.pages]
     except Exception:  # noqa: BLE001 - pypdf cannot read it: let OCRmyPDF try
         return [], None
-    part = pdfa_part(pdf) or ""
-    if part.startswith("2") and all(t or not img for t, img in zip(texts, imaged)):
-        from docgen import pdfa
-
-        if not pdfa.check(pdf):
-            return texts, texts
+    if pdfa_part(pdf) and all(t or not img for t, img in zip(texts, imaged)):
+        return texts, texts
     return texts, None
 
 

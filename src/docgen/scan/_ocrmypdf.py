@@ -16,6 +16,7 @@ import functools
 import logging
 import re
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,10 @@ def run(src: Path, dst: Path, *, languages: tuple[str, ...], title: str, author:
     with _run_lock:
         _listener = progress
         log.addHandler(caught)
+        # pikepdf's check_linearization (OCRmyPDF's output check) swaps sys.stderr for a
+        # StringIO and leaves it there when the file is not linearized: docgen's own
+        # notices would vanish. Put the streams back after the run.
+        streams = sys.stdout, sys.stderr
         try:
             ocrmypdf.ocr(src, dst, language=list(languages), output_type="pdfa-2",
                          pdfa_backend=backend, mode="skip", rotate_pages=True,
@@ -137,6 +142,7 @@ def run(src: Path, dst: Path, *, languages: tuple[str, ...], title: str, author:
             dst.unlink(missing_ok=True)
             raise ConversionFailed(f"OCR failed: {type(e).__name__}: {_line(e)}") from None
         finally:
+            sys.stdout, sys.stderr = streams
             log.removeHandler(caught)
             _listener = None
     return Run(_pages(sidecar.read_text(encoding="utf-8")), caught.messages, backend)

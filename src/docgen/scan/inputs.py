@@ -6,6 +6,7 @@ them all and raises one BadInput (exit 10) before anything is converted or filed
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,11 +130,13 @@ def _check_image(path: Path, fmt: str) -> Input:
     limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below
             im = Image.open(path)  # reads the header only
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise BadInput(f"{path}: the image is too large to decode safely (over "
-                       f"{limit:,} pixels) — scan at 300 dpi, or split it") from None
+    except Image.DecompressionBombError as e:  # over twice the limit: Pillow's own refusal
+        said = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(said.group(1)):,} pixels, " if said else ""
+        raise BadInput(f"{path}: the image is too large to decode safely ({size}over "
+                       f"{limit:,}) — scan at 300 dpi, or split it") from None
     except Exception as e:  # noqa: BLE001 - Pillow raises many kinds on a bad header
         raise BadInput(f"{path}: the image does not open ({_first_line(e)}) — "
                        "export or scan it again") from None
@@ -167,7 +170,8 @@ def _dpi(im) -> tuple[float, float] | None:
         x, y = float(dpi[0]), float(dpi[1])
     except (TypeError, ValueError, IndexError):
         return None
-    return (x, y) if x > 1 and y > 1 else None
+    # PNG stores pixels per metre: 200 dpi reads back as 199.9996
+    return (round(x, 1), round(y, 1)) if x > 1 and y > 1 else None
 
 
 def _first_line(e: Exception) -> str:
