@@ -80,8 +80,15 @@ def cer(reference: str, hypothesis: str) -> float:
     return prev[-1] / len(ref)
 
 
-def phrases(text: str, n: int = 100, *, size: int = 4, seed: int = 13) -> list[str]:
-    """`n` distinct runs of `size` Chinese characters from `text`, seeded."""
+def phrases(text: str, n: int = 100, *, size: int = 4, seed: int = 13,
+            besides: str = "") -> list[str]:
+    """`n` distinct runs of `size` Chinese characters from `text`, seeded; none that occurs
+    in `besides` (the record's title, unit…: a hit there would not prove the OCR)."""
     runs = re.findall(r"[\u4e00-\u9fff]{%d,}" % size, text)
-    found = sorted({r[i:i + size] for r in runs for i in range(len(r) - size + 1)})
+    found = sorted({r[i:i + size] for r in runs for i in range(len(r) - size + 1)}
+                   - {r for r in _grams(besides, size)})
     return random.Random(seed).sample(found, min(n, len(found)))
+
+
+def _grams(text: str, size: int) -> set[str]:
+    return {text[i:i + size] for i in range(len(text) - size + 1)}
