@@ -192,6 +192,16 @@ def test_import_files_a_scan_with_its_digitisation_and_text(arc, tmp_path, docge
     assert report.ok, report.to_json()
 
 
+def test_a_long_import_shows_pages_read(arc, tmp_path, docgen, fake_ocr):
+    pages = [page_image(tmp_path / f"p{i}.png") for i in range(4)]
+    code, _, err = docgen("file", "--archive", arc.root, "--import", "--one-item", *pages,
+                          *IMPORT)
+    assert code == 0 and "Reading scans" in err
+    code, _, err = docgen("--quiet", "file", "--archive", arc.root, "--import", "--one-item",
+                          *pages, *IMPORT)
+    assert code == 0 and "Reading scans" not in err
+
+
 def test_one_item_refuses_word_files(arc, sources, tmp_path, docgen):
     before = tree(arc.root)
     code, _, err = docgen("file", "--archive", arc.root, "--import", "--one-item",
@@ -234,3 +244,14 @@ def test_real_ocr_files_a_searchable_pdfa(arc, tmp_path, docgen):
     code, out, err = docgen("search", "--archive", arc.root, "限时办结", "--json")
     assert code == 0 and json.loads(out)[0]["filing_number"] == rec.filing_number
     assert arc.verify(deep=True).ok
+
+
+@pytest.mark.slow
+def test_an_office_file_goes_through_libreoffice_and_keeps_its_text(sources, tmp_path,
+                                                                    fake_ocr):
+    from docgen import pdfa
+    from docgen.scan import normalize
+
+    (item,) = normalize([sources / "plan.docx"], one_item=False, workdir=tmp_path / "w")
+    assert pdfa.check(item.pdf) == [] and "民主评议" in item.text
+    assert item.digitisation is None and fake_ocr == []  # born-digital: no OCR

@@ -205,10 +205,10 @@ def _file_forms(ctx, arc, paths, supersedes, by, submitted):
 
 
 def _import(ctx, arc, paths, fields, pdf, one_item=False):
-    from docgen.pipeline import import_files
+    from docgen.pipeline import WORD_SUFFIXES, import_files
 
-    with conversion_progress(ctx, len(paths)) as on_converted, \
-            pages_progress(ctx) as on_ocr:
+    words = 0 if pdf else sum(Path(p).suffix.lower() in WORD_SUFFIXES for p in paths)
+    with conversion_progress(ctx, words) as on_converted, pages_progress(ctx) as on_ocr:
         filed = import_files(arc, paths, fields=fields, pdf=pdf, on_converted=on_converted,
                              one_item=one_item, on_ocr=on_ocr)
     return _filed_or_raise(ctx, filed, len(paths))

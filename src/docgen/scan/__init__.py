@@ -92,7 +92,10 @@ def _normalize(checked: list[Input], one_item, stage: Path, progress, languages,
     plans = []
     for n, group in enumerate(groups, 1):
         src = _as_pdf(group, pdf_of, stage / f"{n:03d}-in.pdf")
-        pages, kept = _page_text(src)
+        if all(i.kind == "image" for i in group):  # pages of pixels: nothing to keep
+            pages, kept = [""] * sum(i.pages for i in group), None
+        else:
+            pages, kept = _page_text(src)
         plans.append((group, src, pages, kept))
     ocr_pages = sum(len(pages) for group, src, pages, kept in plans if kept is None)
     done_before = [0.0]

@@ -109,6 +109,7 @@ def run(src: Path, dst: Path, *, languages: tuple[str, ...], title: str, author:
     """
     global _listener
 
+    versions()  # ConverterMissing without Tesseract, before anything else
     missing = [lang for lang in languages if lang not in languages_installed()]
     if missing:
         raise ConverterMissing(f"Tesseract has no {'+'.join(missing)} language data — "
