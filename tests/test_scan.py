@@ -242,8 +242,22 @@ def test_real_ocr_files_a_searchable_pdfa(arc, tmp_path, docgen):
     d = rec.metadata["数字化信息"]
     assert d["文字识别"]["未识别出文字页"] == [2] and d["处理软件"]["Tesseract"]
     code, out, err = docgen("search", "--archive", arc.root, "限时办结", "--json")
-    assert code == 0 and json.loads(out)[0]["filing_number"] == rec.filing_number
-    assert arc.verify(deep=True).ok
+    (hit,) = json.loads(out)
+    assert code == 0 and hit["filing_number"] == rec.filing_number
+    assert "限时" in hit["snippet"]  # the snippet shows the words read off the page
+    # a scanner's PDF (not PDF/A, no text): made PDF/A, the scanner's PDF kept as the original
+    import img2pdf
+
+    scanned = tmp_path / "scanner.pdf"
+    scanned.write_bytes(img2pdf.convert(str(page_image(tmp_path / "p.png", ["群众满意度统计"]))))
+    code, out, err = docgen("file", "--archive", arc.root, "--import", scanned, *IMPORT)
+    assert code == 0, err
+    rec2 = list(arc.records())[-1]
+    assert rec2.files["original"].read_bytes() == scanned.read_bytes()
+    assert rec2.metadata["数字化信息"]["数字化方式"] == "版式文件文字识别"
+    assert rec2.metadata["files"]["original"]["格式信息"] == "PDF"
+    report = arc.verify(deep=True)
+    assert report.ok, report.to_json()
 
 
 @pytest.mark.slow
