@@ -122,6 +122,23 @@ def test_each_image_is_its_own_item_without_one_item(tmp_path, fake_ocr):
     assert [d.originals for d in done] == [(a,), (b,)] and len(fake_ocr) == 2
 
 
+def test_one_item_joins_images_and_pdf_pages_in_order(tmp_path, fake_ocr):
+    import img2pdf
+    import pikepdf
+
+    from docgen.scan import normalize
+
+    pdf = tmp_path / "two.pdf"
+    pdf.write_bytes(img2pdf.convert([str(page_image(tmp_path / f"{i}.png", size=(600, 400)))
+                                     for i in range(2)]))
+    img = page_image(tmp_path / "cover.png", size=(1000, 700))
+    (item,) = normalize([img, pdf], one_item=True, workdir=tmp_path / "w")
+    with pikepdf.open(fake_ocr[0]["src"]) as joined:
+        widths = [round(float(p.mediabox[2])) for p in joined.pages]
+    assert item.pages == 3 and widths == [480, 288, 288]
+    assert item.digitisation["数字化方式"] == "版式文件文字识别"
+
+
 def test_multi_page_tiff_keeps_every_page(tmp_path, fake_ocr):
     from PIL import Image
 
