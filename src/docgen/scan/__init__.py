@@ -96,6 +96,7 @@ def _normalize(checked: list[Input], one_item, stage: Path, progress, languages,
             pages, kept = [""] * sum(i.pages for i in group), None
         else:
             pages, kept = _page_text(src)
+            pages = pages or [""] * sum(i.pages for i in group)  # pypdf could not read it
         plans.append((group, src, pages, kept))
     ocr_pages = sum(len(pages) for group, src, pages, kept in plans if kept is None)
     done_before = [0.0]
