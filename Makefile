@@ -60,6 +60,7 @@ bench: setup
 	$(BIN)/python bench/bench_bundle.py
 	$(BIN)/python bench/bench_xlsx.py
 	$(BIN)/python bench/bench_layout.py
+	$(BIN)/python bench/bench_ocr.py
 
 clean:
 	rm -rf $(OUT) $(VENV)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the system packages docgen needs (LibreOffice Writer and Calc, Chinese fonts, poppler),
+# Install the system packages docgen needs (LibreOffice Writer and Calc, Chinese fonts, poppler,
+# Tesseract with Chinese and English, Ghostscript),
 # only when something is missing. Debian/Ubuntu: apt-get (as root, or through sudo).
 set -euo pipefail
 
@@ -18,6 +19,13 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf ] || need+=(fonts-arphic-gbsn00lp)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-cache >/dev/null 2>&1 || need+=(fontconfig)
+# scans and images become searchable PDF/A through OCRmyPDF: Tesseract with Simplified Chinese
+# and English, Ghostscript for the PDF/A output; pngquant and unpaper are optional helpers
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-chi-sim)
+[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
+command -v gs >/dev/null 2>&1 || need+=(ghostscript)
+command -v pngquant >/dev/null 2>&1 || need+=(pngquant)
 
 # The Fandol Bold faces claim regular weight; docgen's font map fixes that when fontconfig
 # scans them. A cache written before (or without) the map keeps the wrong weight: rebuild it.

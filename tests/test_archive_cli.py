@@ -256,5 +256,5 @@ def test_import_refuses_macro_files_and_unknown_suffixes(root, sources, docgen, 
     assert_clean_failure(docgen("import", "--archive", root, docm, "--title", "x",
                                 "--date", "2011-01-01"), 10, "macro-enabled", "save it as .docx")
     assert_clean_failure(docgen("import", "--archive", root, txt, "--title", "x",
-                                "--date", "2011-01-01"), 10, ".txt", "PDF/A or Word")
+                                "--date", "2011-01-01"), 10, ".txt", "PDF, Word or an image")
     assert tree(root) == before

@@ -137,11 +137,15 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
 
 
 def import_files(arc, paths, *, options, pdf: Path | None = None, convert_options=None,
-                 on_converted: OnConverted | None = None) -> Filed:
+                 on_converted: OnConverted | None = None, one_item: bool = False,
+                 on_ocr=None) -> Filed:
     """File documents docgen did not make; Word files are converted to PDF/A in one batch.
 
-    `options`: a docgen.archive.ImportOptions (the metadata every file gets). A file whose
-    conversion fails is reported in `failed` and not filed; the rest are filed.
+    `options`: a docgen.archive.ImportOptions (the metadata every file gets). PDFs that are
+    not PDF/A (or have no text), and images, are made searchable PDF/A by docgen.scan first
+    (each its own 件, or with `one_item` all files as one 件); any refused input or failed OCR
+    stops the import before anything is filed. `on_ocr(done, total)` reports pages read. A
+    file whose Word conversion fails is reported in `failed` and not filed; the rest are filed.
     """
     from docgen.archive.intake import check_sources, check_suffixes
 
@@ -150,9 +154,18 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
                   {f"file {i + 1}": p for i, p in enumerate(paths)})
     if pdf is None:
         check_suffixes(paths)
+    scans = [p for p in paths if pdf is None and _scannable(p)]
+    if one_item and (len(scans) != len(paths) or pdf is not None):
+        raise BadInput("--one-item joins scans, images and PDFs into one 件; Word files and "
+                       "--pdf are filed one by one")
+    for p in paths:  # bad fields: refuse before any conversion or OCR
+        arc.import_spec(p, options)
+    if options.supersedes:
+        arc.record(options.supersedes)
     word = [p for p in paths if pdf is None and p.suffix.lower() in WORD_SUFFIXES]
     filed = Filed()
     with _scratch("import") as tmp:
+        scanned = _normalize_scans(arc, scans, options, one_item, Path(tmp) / "scan", on_ocr)
         converted: dict[Path, Path] = {}
         if word:
             work = Generated(docx=word)
@@ -163,10 +176,42 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
                     filed.failed[src] = (f"{work.failed.get(src, 'no output')} — pass its "
                                          "PDF/A with --pdf")
         for path in paths:
-            if path in filed.failed:
+            if path in filed.failed or (path in scans and path not in scanned):
+                continue  # failed, or a later page of a --one-item 件
+            if path in scanned:
+                filed.records.append(_file_scan(arc, scanned[path], options))
                 continue
             filed.records.append(arc.file_import(path, options, pdf=converted.get(path, pdf)))
     return filed
+
+
+def _scannable(path: Path) -> bool:
+    from docgen.scan import IMAGE_SUFFIXES
+
+    return path.suffix.lower() in (".pdf", *IMAGE_SUFFIXES)
+
+
+def _normalize_scans(arc, scans, options, one_item, workdir: Path, on_ocr) -> dict:
+    """{first original: docgen.scan.Normalized}; raises before anything is filed."""
+    if not scans:
+        return {}
+    from docgen.scan import normalize
+
+    author = options.responsible or options.unit or arc.settings.fonds_name
+    done = normalize(scans, one_item=one_item, workdir=workdir, progress=on_ocr,
+                     title=options.title, author=author)
+    return {item.originals[0]: item for item in done}
+
+
+def _file_scan(arc, item, options):
+    """A normalised scan: its PDF/A (stamped), its original(s) and, if OCR ran, its text."""
+    extra = {f"original-{i}": p for i, p in enumerate(item.originals[1:], 2)}
+    if item.digitisation:
+        extra["text"] = item.text_file
+    rec = arc.file_import(item.originals[0], options, pdf=item.pdf, extra=extra,
+                          digitisation=item.digitisation)
+    rec.notices.extend(item.notices)
+    return rec
 
 
 def _require_converter(options):

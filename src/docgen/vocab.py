@@ -161,8 +161,11 @@ REFUSED_FORM_SUFFIXES: dict[str, str] = {
     ".csv": "a CSV file — a form workbook has several sheets: start from "
             "`docgen form new TYPE --xlsx`",
 }
-# what `docgen import` files: a PDF/A as it is, a Word file converted
-IMPORT_SUFFIXES: tuple[str, ...] = (*PDF_SUFFIXES, *WORD_SUFFIXES)
+# scans and photographs, made searchable PDF/A by OCR (docgen.scan)
+IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+# what `docgen import` files: a PDF/A as it is, a Word file converted, any other PDF or an
+# image made PDF/A with OCR
+IMPORT_SUFFIXES: tuple[str, ...] = (*PDF_SUFFIXES, *WORD_SUFFIXES, *IMAGE_SUFFIXES)
 # refused with a reason, not guessed at
 REFUSED_SUFFIXES: dict[str, str] = {
     ".docm": "a macro-enabled Word file — save it as .docx (Word: File > Save As) and import that",

@@ -72,7 +72,7 @@ def archive(tmp_path):
     return init_archive(tmp_path / "archive", by="测试员", **FONDS)
 
 
-IMPORT = ["file", "--import", "--type", "other", "--date", "2011-06-10"]
+IMPORT = ["import", "--type", "other", "--date", "2011-06-10"]
 
 
 @pytest.mark.parametrize("args, option", [
@@ -82,6 +82,7 @@ IMPORT = ["file", "--import", "--type", "other", "--date", "2011-06-10"]
     (IMPORT + ["--title", "T", "--doc-number", "建规\x9b3号"], "--doc-number"),
     (IMPORT + ["--title", "T", "--by", "张三\ud800"], "--by"),
     (IMPORT + ["--title", "T\tU"], "--title"),
+    (["withdraw", "Z109-WS·2011-D30-GHC-0001", "--reason", "误报\x1b"], "--reason"),
     (["file", "--withdraw", "Z109-WS·2011-D30-GHC-0001", "--reason", "误报\x1b"], "--reason"),
     (["init", "--update", "--unit", "区建设局\x1b规划处=GHC"], "--unit"),
     (["status", "--unit", "GHC\x1b"], "--unit"),
@@ -91,7 +92,7 @@ IMPORT = ["file", "--import", "--type", "other", "--date", "2011-06-10"]
 def test_text_option_with_a_control_character_is_exit_10_naming_it(tmp_path, docgen, archive,
                                                                     args, option):
     pdf = fake_pdfa(tmp_path / "x.pdf")
-    if args[0] == "file" and "--import" in args:
+    if args[0] == "import":
         args = args + [pdf]
     before = files_under(archive.root)
     code, out, err = docgen(*args, "--archive", archive.root)

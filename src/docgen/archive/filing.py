@@ -9,6 +9,7 @@ issued with the folders there, and refuses (exit 7) when they disagree.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -47,6 +48,7 @@ class _Spec:
     retention: str
     campaign_year: int
     submitted: dt.date | None = None  # 报送日期, when handed to the filing office before filing
+    digitisation: dict | None = None  # 数字化信息 of a scan (docgen.scan), None otherwise
 
     @property
     def year(self) -> int:
@@ -103,17 +105,39 @@ class Archive(ArchiveReader):
         return self._file(spec, sources, options)
 
     def file_import(self, path: Path, options: ImportOptions | None = None, *,
-                    pdf: Path | None = None, **fields) -> Record:
+                    pdf: Path | None = None, extra: dict[str, Path] | None = None,
+                    digitisation: dict | None = None, **fields) -> Record:
         """File a document docgen did not make (a received notice, a scan, a .docx).
 
         `options` (or its fields as keywords: type, title, date, kind, unit, …); `pdf` is
-        its PDF/A when `path` is not one."""
+        its PDF/A when `path` is not one; `extra`: more files of the 件 by role (a scan's
+        further pages "original-2"…, its recognised text "text"); `digitisation`: its
+        数字化信息 (docgen.scan)."""
         path = Path(path)
         if options is None:
-            try:
-                options = ImportOptions.build(**fields)
-            except BadInput as e:
-                raise BadInput(f"cannot import {path}: {e.message}", e.details) from None
+            options = self.import_options(path, **fields)
+        spec = self.import_spec(path, options)
+        sources = {"original": path}
+        if pdf is not None:
+            sources["pdf"] = Path(pdf)
+        elif path.suffix.lower() == ".pdf":
+            sources["pdf"] = path
+        sources.update({role: Path(p) for role, p in (extra or {}).items()})
+        check_sources(sources)
+        if digitisation:
+            spec = dataclasses.replace(spec, digitisation=digitisation)
+        return self._file(spec, sources, options)
+
+    @staticmethod
+    def import_options(path: Path, **fields) -> ImportOptions:
+        try:
+            return ImportOptions.build(**fields)
+        except BadInput as e:
+            raise BadInput(f"cannot import {path}: {e.message}", e.details) from None
+
+    def import_spec(self, path: Path, options: ImportOptions) -> _Spec:
+        """What an import will file, its fields checked against the archive (unit, 文种,
+        报送日期): BadInput/ArchiveError before any conversion or OCR is spent on it."""
         unit = options.unit
         if unit is None:
             if len(self.settings.units) != 1:
@@ -130,18 +154,11 @@ class Archive(ArchiveReader):
                                f"calendar knows — use one of {'、'.join(known)} (or allow it: "
                                "docgen init --update --allow-kind NAME)")
         code = self.unit_code_for(unit, options.unit_code)
-        sources = {"original": path}
-        if pdf is not None:
-            sources["pdf"] = Path(pdf)
-        elif path.suffix.lower() == ".pdf":
-            sources["pdf"] = path
-        check_sources(sources)
-        spec = _Spec(options.type, kind or RECORD_TYPES[options.type], options.title,
+        return _Spec(options.type, kind or RECORD_TYPES[options.type], options.title,
                      options.date, unit, code, options.doc_number, options.responsible or unit,
                      options.classification, options.retention,
                      int(options.campaign_year or options.date.year),
                      self.submitted_date(options.submitted, options.date))
-        return self._file(spec, sources, options)
 
     def withdraw(self, filing_number: str, *, reason: str, by: str | None = None) -> Record:
         """Mark a 件 withdrawn (撤回); nothing is deleted."""

@@ -32,7 +32,7 @@ def stage_files(item: Path, number, sources: dict[str, Path]):
                                "page 1; it was put top centre and may cover text — check the "
                                "filed PDF")
         else:
-            dst = item / f"{name}.{'form' if role == 'form' else 'original'}{src.suffix.lower()}"
+            dst = item / f"{name}.{role}{src.suffix.lower()}"
             shutil.copyfile(src, dst)
         found, size = digests.digest_file(dst)
         files[role] = {"计算机文件名": dst.name, "计算机文件大小": size,
@@ -78,6 +78,7 @@ def check_suffixes(paths) -> None:
             problems.append(f"{p}: {REFUSED_SUFFIXES[suffix]}")
         elif suffix not in IMPORT_SUFFIXES:
             problems.append(f"{p}: docgen imports {', '.join(IMPORT_SUFFIXES)} files, not "
-                            f"{suffix or 'files without a suffix'} — save it as PDF/A or Word")
+                            f"{suffix or 'files without a suffix'} — save it as PDF, Word or "
+                            "an image")
     if problems:
         raise many(BadInput, "cannot import", problems)

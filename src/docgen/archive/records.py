@@ -107,6 +107,7 @@ def new_metadata(*, number, spec, settings, files: dict, pages: int | None, file
                   "说明": f"supersedes {supersedes}" if supersedes else ""}],
         "status": "filed", "supersedes": supersedes, "superseded_by": None,
         "报送日期": format_compact(spec.submitted) if spec.submitted else None,
+        **({"数字化信息": spec.digitisation} if getattr(spec, "digitisation", None) else {}),
     }
 
 

@@ -401,8 +401,8 @@ def _check_file(folder, name, role, info, report, add, deep) -> None:
             add(USABILITY, where, "does not open as a PDF (no %PDF- header or %%EOF trailer)")
         elif fmt.startswith("PDF/A") and not scan.marker:
             add(USABILITY, where, "PDF/A markers (pdfaid in the XMP) are missing")
-        elif deep:
-            _deep_pdf(path, where, add)
+        elif deep:  # an original kept beside its PDF/A (a scanner's PDF) is only opened
+            _deep_pdf(path, where, add, check_pdfa=fmt.startswith("PDF/A"))
     elif suffix in (".docx", ".xlsx"):
         if not (scan.head.startswith(b"PK\x03\x04") and b"PK\x05\x06" in scan.tail):
             add(USABILITY, where, "does not open as a Word file (not a complete zip)")
@@ -426,7 +426,7 @@ def _check_file(folder, name, role, info, report, add, deep) -> None:
             add(USABILITY, where, "the form file is not UTF-8 text")
 
 
-def _deep_pdf(path: Path, where: str, add) -> None:
+def _deep_pdf(path: Path, where: str, add, check_pdfa: bool = True) -> None:
     import pikepdf
 
     try:
@@ -435,6 +435,8 @@ def _deep_pdf(path: Path, where: str, add) -> None:
                 add(USABILITY, where, "the PDF has no pages")
     except pikepdf.PdfError as e:
         add(USABILITY, where, f"does not open as a PDF ({e})")
+        return
+    if not check_pdfa:
         return
     from docgen.convert import pdfa
 

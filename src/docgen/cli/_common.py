@@ -124,3 +124,22 @@ def safe(text) -> str:
     from docgen.textcheck import visible
 
     return visible("" if text is None else text)
+
+
+@contextlib.contextmanager
+def pages_progress(ctx: click.Context, label: str = "Reading scans"):
+    """A progress bar over pages, made at the first report (the total is known only then);
+    yields the `progress(done, total)` callback docgen.scan.normalize calls."""
+    with contextlib.ExitStack() as stack:
+        state = {"bar": None, "shown": 0}
+
+        def progress(done: int, total: int) -> None:
+            if state["bar"] is None:
+                state["bar"] = stack.enter_context(
+                    progressbar(range(total), label=label, silent=quiet(ctx), length=total))
+            bar = state["bar"]
+            if hasattr(bar, "update") and done > state["shown"]:
+                bar.update(done - state["shown"])
+            state["shown"] = max(state["shown"], done)
+
+        yield progress

@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from docgen.cli._common import (TEXT, TextOption, classifications, conversion_progress,
-                                echo_json, notice, record_types, retentions, tsv)
+                                echo_json, notice, pages_progress, record_types, retentions,
+                                tsv)
 from docgen.cli.archive import _open, archive_option, by_option
 from docgen.errors import BadInput, ConversionFailed
+from docgen.vocab import WORD_SUFFIXES
 
 # --- options shared by the filing commands (declared once) ---------------------------------
 
@@ -137,23 +139,32 @@ _IMPORT_DEFAULTS = {"doc_type": "other", "retention": "定期30年", "classifica
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="FILE…")
 @import_options
+@click.option("--one-item", is_flag=True, help="The scans, images and PDFs given are the "
+              "pages of one 件, in the order given.")
 @filing_options
 @click.pass_context
 def import_(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json, by,
-            **import_fields):
-    """File documents docgen did not make: a PDF/A as it is, a Word file converted to PDF/A.
+            one_item, **import_fields):
+    """File documents docgen did not make, as searchable PDF/A with the original beside it.
 
-    Accepted: .pdf (PDF/A), and .docx, .doc, .wps, .odt, .rtf (converted by LibreOffice in one
-    batch; the original is kept beside the PDF/A). Each file is its own 件 with the metadata
-    given here; a file that cannot be converted is reported and not filed (exit 6).
+    Accepted: a PDF/A as it is; any other PDF and JPEG, PNG or TIFF images (multi-page too),
+    made PDF/A-2b by OCRmyPDF with Tesseract (Simplified Chinese and English; pages rotated
+    and deskewed, real text kept); .docx, .doc, .wps, .odt and .rtf converted by LibreOffice.
+    Each file is its own 件 with the metadata given here, or with --one-item all of them are
+    the pages of one 件. The recognised text is what search finds. A bad input (password,
+    truncated, a decompression bomb, content not matching its suffix) is refused before
+    anything is filed (exit 10); a file that cannot be converted is not filed (exit 6).
 
     \b
     Example:
         docgen import 听证会纪要.pdf --kind 听证会纪要 --title 规划处听证会纪要 --date 2011-06-10
         docgen import 通知.docx --title 关于开展民主评议的通知 --date 2011-04-02 --unit 区建设局规划处
+        docgen import --one-item p1.jpg p2.jpg --kind 测评结果 --title 规划处民主评议测评表 \\
+            --date 2011-11-20
     """
     _import(ctx, archive_root, paths, import_fields, submitted=submitted,
-            supersedes=supersedes, duplicate_ok=duplicate_ok, as_json=as_json, by=by)
+            supersedes=supersedes, duplicate_ok=duplicate_ok, as_json=as_json, by=by,
+            one_item=one_item)
 
 
 @click.command()
@@ -227,13 +238,13 @@ def _withdraw(ctx, archive_root, filing_number, reason, by, as_json):
 
 
 def _import(ctx, archive_root, paths, fields, *, submitted, supersedes, duplicate_ok, as_json,
-            by):
+            by, one_item=False):
     from docgen.archive import ImportOptions
     from docgen.pipeline import import_files
 
     if not paths:
         raise BadInput("name the files to import")
-    if supersedes and len(paths) != 1:
+    if supersedes and len(paths) != 1 and not one_item:
         raise BadInput("--supersedes replaces one 件: give exactly one file")
     fields = dict(fields)
     pdf = fields.pop("pdf", None)
@@ -245,8 +256,10 @@ def _import(ctx, archive_root, paths, fields, *, submitted, supersedes, duplicat
     options = ImportOptions.build(**fields, by=by, supersedes=supersedes, submitted=submitted,
                                   duplicate_ok=duplicate_ok)
     arc = _open_for_filing(ctx, archive_root)
-    with conversion_progress(ctx, len(paths)) as on_converted:
-        filed = import_files(arc, paths, options=options, pdf=pdf, on_converted=on_converted)
+    words = 0 if pdf else sum(Path(p).suffix.lower() in WORD_SUFFIXES for p in paths)
+    with conversion_progress(ctx, words) as on_converted, pages_progress(ctx) as on_ocr:
+        filed = import_files(arc, paths, options=options, pdf=pdf, on_converted=on_converted,
+                             one_item=one_item, on_ocr=on_ocr)
     _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)
 
 

@@ -50,7 +50,9 @@ def record_text(record) -> str:
         parts.extend(docx_paragraphs(original))
     elif suffix in TEXT_SUFFIXES:
         parts.extend(_read_text(original))
-    if "form" not in files and "pdf" in files and suffix != ".docx":
+    if "text" in files:  # a scan's recognised text (docgen.scan), as OCR read it
+        parts.extend(_read_text(files["text"]))
+    elif "form" not in files and "pdf" in files and suffix != ".docx":
         parts.extend(pdf_paragraphs(files["pdf"]))
     elif suffix == ".pdf" and "pdf" not in files:
         parts.extend(pdf_paragraphs(original))
