@@ -16,6 +16,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf ] || need+=(fonts-arphic-gbsn00lp)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-cache >/dev/null 2>&1 || need+=(fontconfig)
+# the web pages' end-to-end tests drive Debian's Chromium through its chromedriver
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 
 # The Fandol Bold faces claim regular weight; docgen's font map fixes that when fontconfig
 # scans them. A cache written before (or without) the map keeps the wrong weight: rebuild it.

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("search", "search", "Search filed records by their Chinese words."),
     "index": ("search", "index", "Rebuild the search index from the archive."),
     "bundle": ("bundle", "bundle", "Bundle filed records for inspection (BagIt zip), or verify one."),
+    "user": ("user", "user", "Manage the accounts of the web pages (roles, units, passwords)."),
 }
 
 
