@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "index": ("search", "index", "Rebuild the search index from the archive."),
     "bundle": ("bundle", "bundle", "Bundle filed records for inspection (BagIt zip), or verify one."),
     "user": ("user", "user", "Manage the accounts of the web pages (roles, units, passwords)."),
+    "serve": ("serve", "serve", "Serve the bureau's web pages on the archive (accounts, roles)."),
 }
 
 
