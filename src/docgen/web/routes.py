@@ -29,8 +29,16 @@ PAGE_SIZE = 10
 MAX_HITS = 500
 PREVIEW_PAGES = 3
 
-STATE_NAMES = {"filed on time": "按时归档", "filed late": "逾期归档", "missing": "缺失",
-               "due": "待办"}
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalog; it is translated where it is shown."""
+    return text
+
+
+STATE_NAMES = {"filed on time": N_("按时归档"), "filed late": N_("逾期归档"), "missing": N_("缺失"),
+               "due": N_("待办")}
+ROLE_NAMES = (N_("经办人"), N_("档案员"), N_("检查人员"))  # docgen.accounts.ROLES, shown in the header
 
 
 # --- 登录 ----------------------------------------------------------------------------------
@@ -589,7 +597,7 @@ async def bundle_page(ctx: Ctx, request):
         return render(ctx, "bundle.html", units=arc.settings.units, report=None)
     posted = await request.form()
     classified = bool(posted.get("include_classified")) and ctx.account.sees_classified
-    options = BundleOptions(year=_int(posted.get("year")), unit=str(posted.get("unit")) or None,
+    options = BundleOptions(year=_int(posted.get("year")), unit=str(posted.get("unit") or "") or None,
                             include_classified=classified)
     folder = request.app.state.workdir / "bundles" / ctx.account.name
     folder.mkdir(parents=True, exist_ok=True)
