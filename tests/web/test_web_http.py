@@ -100,6 +100,15 @@ def test_search_shows_each_account_only_what_it_may_read(site):
     assert "<mark>行政审批</mark>" in html
 
 
+def test_desk_lists_only_the_numbers_the_account_may_read(site):
+    ghc, secret = site.records["ghc"], site.records["secret"]
+    html = site.client("zhang").get("/desk").text
+    assert ghc in html and secret not in html and "另有 1 件不可查看" in html
+    html = site.client("chen").get("/desk", params={"unit": "GHC"}).text
+    assert ghc in html and secret in html
+    assert site.client("zhang").get("/desk", params={"unit": "BGS"}).status_code == 404
+
+
 def test_search_filters_and_paging(site):
     c = site.client("chen")
     html = c.get("/search", params={"q": "行政审批", "unit": "BGS"}).text

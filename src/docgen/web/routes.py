@@ -122,8 +122,10 @@ async def desk(ctx: Ctx, request):
     year, rows = await run_in_threadpool(arc.status, year, unit=unit)
     steps = []
     for r in rows:
+        shown = [n for n in r.filing_numbers if _visible(ctx, arc, n)]
         steps.append({"row": r, "state": STATE_NAMES.get(r.state, r.state),
-                      "label": _state_label(r), "next": _next_step(r, ctx.account)})
+                      "label": _state_label(r), "next": _next_step(r, ctx.account),
+                      "numbers": shown, "hidden": len(r.filing_numbers) - len(shown)})
     return render(ctx, "desk.html", year=year, unit=unit, units=units, steps=steps,
                   years=range(year - 3, year + 2))
 
