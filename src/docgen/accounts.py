@@ -219,43 +219,48 @@ class Accounts:
     # --- logging in --------------------------------------------------------------------
     def login(self, name: str, password: str) -> Account:
         """The account when the password is right; LoginRefused otherwise (same words for an
-        unknown name and a wrong password). MAX_FAILURES wrong ones in a row lock it."""
+        unknown name and a wrong password). MAX_FAILURES wrong ones in a row lock it.
+
+        The slow Argon2 check runs outside any transaction, so logins never queue on the
+        file's write lock; failures are counted by one atomic UPDATE.
+        """
         from argon2.exceptions import InvalidHashError, VerificationError
 
         now = self.clock()
-        refused, failed = "wrong account name or password", None
-        with closing(self._connect()) as db, db:
+        refused = "wrong account name or password"
+        with closing(self._connect(write=False)) as db, db:
             row = db.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                self.hasher.hash(password or "x")  # the same time as a real check
-                failed = LoginRefused(refused)
-            elif row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
-                failed = LoginRefused("account locked after repeated wrong passwords",
-                                      locked_until=dt.datetime.fromisoformat(row["locked_until"]))
-            else:
-                try:
-                    self.hasher.verify(row["password"], password or "")
-                except (VerificationError, InvalidHashError):
-                    failures = row["failures"] + 1
-                    if failures >= MAX_FAILURES:
-                        failed = LoginRefused("account locked after repeated wrong passwords",
-                                              locked_until=now + LOCKOUT)
-                        failures, until = 0, (now + LOCKOUT).isoformat()
-                    else:
-                        failed, until = LoginRefused(refused), None
-                    db.execute("UPDATE accounts SET failures = ?, locked_until = ? "
-                               "WHERE name = ?", (failures, until, name))
-            if failed is None:
-                if row["disabled"]:
-                    failed = LoginRefused("this account is disabled")
-                else:
-                    db.execute("UPDATE accounts SET failures = 0, locked_until = NULL "
-                               "WHERE name = ?", (name,))
-                    if self.hasher.check_needs_rehash(row["password"]):
-                        db.execute("UPDATE accounts SET password = ? WHERE name = ?",
-                                   (self.hasher.hash(password), name))
-        if failed is not None:  # raised after the commit: the failure count is kept
-            raise failed
+        if row is None:
+            self.hasher.hash(password or "x")  # the same time as a real check
+            raise LoginRefused(refused)
+        locked = row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"])
+        if locked and locked > now:
+            raise LoginRefused("account locked after repeated wrong passwords",
+                               locked_until=locked)
+        try:
+            self.hasher.verify(row["password"], password or "")
+            right = True
+        except (VerificationError, InvalidHashError):
+            right = False
+        if not right:
+            with closing(self._connect()) as db, db:
+                failures = db.execute(
+                    "UPDATE accounts SET failures = failures + 1 WHERE name = ? "
+                    "RETURNING failures", (name,)).fetchone()[0]
+                if failures >= MAX_FAILURES:
+                    db.execute("UPDATE accounts SET failures = 0, locked_until = ? "
+                               "WHERE name = ?", ((now + LOCKOUT).isoformat(), name))
+            if failures >= MAX_FAILURES:
+                raise LoginRefused("account locked after repeated wrong passwords",
+                                   locked_until=now + LOCKOUT)
+            raise LoginRefused(refused)
+        if row["disabled"]:
+            raise LoginRefused("this account is disabled")
+        rehashed = (self.hasher.hash(password) if self.hasher.check_needs_rehash(row["password"])
+                    else row["password"])
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE accounts SET failures = 0, locked_until = NULL, password = ? "
+                       "WHERE name = ? AND password = ?", (rehashed, name, row["password"]))
         return _account(row)
 
     # --- sessions ----------------------------------------------------------------------
