@@ -365,3 +365,39 @@ def test_english_for_browsers_that_prefer_it(site):
     assert "本单位工作台" in c.get("/desk").text
     html = c.get("/desk", headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}).text
     assert "Unit desk" in html and "本单位工作台" not in html
+
+
+# --- the real thing, where it needs no LibreOffice ---------------------------------------------
+def test_import_of_a_pdfa_is_filed_with_the_account_in_the_audit_log(live_site, pdf_bytes):
+    import time
+
+    c = live_site.client("zhang")
+    r = _post(c, "/import", {"unit": "GHC", "kind": "听证会纪要", "title": "规划处听证会纪要",
+                             "date": f"{YEAR}-06-12"},
+              files={"file": ("纪要.pdf", pdf_bytes, "application/pdf")},
+              headers={"HX-Request": "true"})
+    job = re.search(r'hx-get="(/jobs/[^"]+)"', r.text).group(1)
+    deadline = time.monotonic() + 120
+    while 'data-stage="done"' not in r.text:
+        assert 'data-stage="failed"' not in r.text, r.text
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.2)
+        r = c.get(job, headers={"HX-Request": "true"})
+    number = re.search(r'/records/([^"]+)"', r.text).group(1)
+    rec = live_site.arc.record(number)
+    assert (rec.title, rec.unit_code, rec.kind) == ("规划处听证会纪要", "GHC", "听证会纪要")
+    last = list(live_site.arc.audit_entries())[-1]
+    assert (last["action"], last["by"], last["filing_number"]) == ("file", "zhang", number)
+    assert rec.metadata["业务行为"][0]["机构人员名称"] == "zhang"
+
+
+def test_serve_binds_loopback_and_says_to_put_https_in_front(site, docgen, monkeypatch):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    code, _out, err = docgen("serve", "--archive", site.arc.root)
+    assert code == 0 and seen["host"] == "127.0.0.1" and seen["port"] == 8000
+    assert "HTTPS reverse proxy" in err
+    code, _out, err = docgen("serve", "--archive", site.arc.root, "--behind-https")
+    assert code == 0 and "HTTPS" not in err and seen["proxy_headers"] is True
