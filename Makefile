@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python bench/bench_archive.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_bundle.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(OUT) $(VENV)
