@@ -28,7 +28,7 @@ else:
     catalog = read_po(open(LOCALE / "web.pot", "rb"), locale="en")
 po_path.parent.mkdir(parents=True, exist_ok=True)
 with open(po_path, "wb") as f:
-    write_po(f, catalog, no_location=True, sort_output=True, omit_header=False)
+    write_po(f, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
 with open(po_path.with_suffix(".mo"), "wb") as f:
     write_mo(f, catalog)
 missing = [m.id for m in catalog if m.id and not m.string]

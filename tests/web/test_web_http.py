@@ -401,3 +401,41 @@ def test_serve_binds_loopback_and_says_to_put_https_in_front(site, docgen, monke
     assert "HTTPS reverse proxy" in err
     code, _out, err = docgen("serve", "--archive", site.arc.root, "--behind-https")
     assert code == 0 and "HTTPS" not in err and seen["proxy_headers"] is True
+
+
+def _finish(c, response, seconds: float = 300):
+    """Poll a job as the page does, until it is done (bounded); the final fragment."""
+    import time
+
+    job = re.search(r'hx-get="(/jobs/[^"]+)"', response.text).group(1)
+    html, deadline = response.text, time.monotonic() + seconds
+    while 'data-stage="done"' not in html:
+        assert 'data-stage="failed"' not in html, html
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.3)
+        html = c.get(job, headers={"HX-Request": "true"}).text
+    return html
+
+
+@pytest.mark.slow
+def test_archivist_corrects_a_filed_form_through_its_own_form(live_site):
+    hx = {"HX-Request": "true"}
+    chen = live_site.client("chen")
+    html = _finish(chen, _post(chen, "/forms/commitment/file", example_form(YEAR), headers=hx))
+    first = re.search(r'/records/([^"]+)"', html).group(1)
+    r = _post(chen, f"/records/{quote(first)}/supersede")
+    assert r.status_code == 303 and r.headers["location"].startswith("/forms/commitment?")
+    page = chen.get(r.headers["location"]).text
+    assert f'name="supersedes" value="{first}"' in page
+    assert f'value="建规〔{YEAR}〕5号"' in page  # the filed form, loaded into the fields
+    zhang = live_site.client("zhang")  # a clerk cannot correct, even its own unit's 件
+    r = _post(zhang, "/forms/commitment/file",
+              example_form(YEAR, supersedes=first), headers=hx)
+    assert r.status_code == 403
+    fixed = example_form(YEAR, **{"items.0.target": "办结时限压缩至8个工作日", "supersedes": first})
+    html = _finish(chen, _post(chen, "/forms/commitment/file", fixed, headers=hx))
+    second = re.search(r'/records/([^"]+)"', html).group(1)
+    old, new = live_site.arc.record(first), live_site.arc.record(second)
+    assert (old.status, old.superseded_by, new.supersedes) == ("superseded", second, first)
+    last = list(live_site.arc.audit_entries())[-1]
+    assert (last["action"], last["by"]) == ("supersede", "chen")

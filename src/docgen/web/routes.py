@@ -403,8 +403,7 @@ async def job_file(ctx: Ctx, request):
         pdfs = sorted(out.glob("*.pdf"))
         if not pdfs:
             raise NotFound
-        return FileResponse(pdfs[0], media_type="application/pdf",
-                            headers={"Content-Security-Policy": "default-src 'none'"})
+        return FileResponse(pdfs[0], media_type="application/pdf", filename="preview.pdf")
     if name.startswith("page-") and name.endswith(".png") and name[5:-4].isdigit():
         for p in out.glob("page-*.png"):  # pdftoppm pads the number by the page count
             if int(p.stem[5:]) == int(name[5:-4]):
