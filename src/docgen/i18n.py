@@ -34,6 +34,11 @@ def _(message: str) -> str:
     return _current.get().gettext(message)
 
 
+def N_(message: str) -> str:
+    """Marks a text for the catalog where it is declared; it is translated where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.get().ngettext(singular, plural, n)
 

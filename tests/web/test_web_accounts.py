@@ -8,8 +8,14 @@ import sqlite3
 import pytest
 from argon2 import PasswordHasher, Type
 
-from docgen.accounts import (LOCKOUT, MAX_FAILURES, SESSION_IDLE, Accounts, AccountError,
-                             LoginRefused)
+from docgen.accounts import (
+    LOCKOUT,
+    MAX_FAILURES,
+    SESSION_IDLE,
+    AccountError,
+    Accounts,
+    LoginRefused,
+)
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
 

@@ -207,7 +207,7 @@ def test_clerk_files_a_commitment_and_an_inspector_bundles_it(server, browser, d
     d.find_element(By.ID, "download-bundle").click()
     _wait(d, lambda d: [p for p in d.downloads.glob("*.zip")], "the download", 60)
     zip_path = next(d.downloads.glob("*.zip"))
-    code, out, err = docgen("bundle", "verify", zip_path)
+    code, _out, err = docgen("bundle", "verify", zip_path)
     assert code == 0, err
     keep = os.environ.get("DOCGEN_SCREENSHOTS")  # pytest prunes old temp folders
     if keep:

@@ -257,7 +257,8 @@ def page(*, login: bool = True, roles: tuple[str, ...] | None = None):
                                     headers={"HX-Redirect": target})
                 except _CsrfFailed:
                     return render(ctx, "error.html", 403, title=i18n._("请求无效"),
-                                  lines=[i18n._("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")])
+                                  lines=[i18n._("表单已过期或来源不明（CSRF 校验失败），"
+                                                "请刷新页面后重试")])
                 except Forbidden:
                     return render(ctx, "error.html", 403, title=i18n._("无权操作"),
                                   lines=[i18n._("您的角色不能执行此操作")])

@@ -1,4 +1,4 @@
-"""Uploaded files: size limits, and content sniffing (a file is what its suffix claims, or refused)."""
+"""Uploaded files: size limits and content sniffing (a file is what its suffix says, or refused)."""
 
 from __future__ import annotations
 
