@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, RedirectResponse
@@ -16,6 +17,7 @@ from docgen.web.app import Ctx, NotFound, page, render
 
 PAGE_SIZE = 10
 MAX_HITS = 500
+BUNDLE_KEEP_SECONDS = 3600
 STATE_NAMES = {"filed on time": N_("按时归档"), "filed late": N_("逾期归档"), "missing": N_("缺失"),
                "due": N_("待办")}
 
@@ -182,6 +184,9 @@ async def bundle_page(ctx: Ctx, request):
                             include_classified=classified)
     folder = request.app.state.workdir / "bundles" / ctx.account.name
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.zip"):  # a bundle is downloaded right away; keep none for long
+        if time.time() - old.stat().st_mtime > BUNDLE_KEEP_SECONDS:
+            old.unlink(missing_ok=True)
     bundle_id = secrets.token_urlsafe(12)
     out = folder / f"{bundle_id}.zip"
     report = await run_in_threadpool(make_bundle, arc, out, options)
