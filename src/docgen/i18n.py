@@ -1,9 +1,10 @@
 """Translations through gettext catalogs: `_("text")` in the language of the current request.
 
 Catalogs are compiled .mo files shipped in the package (docgen/locale/<lang>/LC_MESSAGES/
-<domain>.mo), made from .po files with Babel (`pybabel extract/compile`, see babel.cfg). The web
-pages are written in Chinese, the bureau's language; the `web` domain's `en` catalog gives
-English to browsers that prefer it. A text without a translation shows as written.
+<domain>.mo), made from .po files with Babel (babel.cfg; `python scripts/web_catalog.py` extracts,
+merges and compiles the web pages' catalog). The web pages are written in Chinese, the bureau's
+language; the `web` domain's `en` catalog gives English to browsers that prefer it. A text
+without a translation shows as written.
 """
 
 from __future__ import annotations
