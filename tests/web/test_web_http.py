@@ -232,6 +232,8 @@ def test_login_sets_a_strict_httponly_cookie_and_logout_ends_it(site):
 def test_cookie_is_secure_over_https(site):
     c = site.client(base_url="https://testserver")
     page = c.get("/login")
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+    assert "strict-transport-security" not in site.client().get("/login").headers
     r = c.post("/login", data={"csrf": csrf_of(page.text), "name": "zhang",
                                "password": PASSWORD})
     assert "Secure" in r.headers["set-cookie"]
@@ -358,6 +360,7 @@ def test_csp_without_inline_scripts_on_every_page(site):
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["cache-control"] == "no-store"
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", r.text), path
         assert not re.search(r"\son[a-z]+=", r.text), path  # no inline event handlers
 

@@ -134,7 +134,8 @@ def create_app(options: WebOptions, *, accounts=None):
 
 
 class SecurityHeaders:
-    """CSP without inline scripts, no sniffing, no framing by others, pages never cached."""
+    """CSP without inline scripts, no sniffing, no framing by others, pages never cached, HSTS
+    when served over HTTPS."""
 
     def __init__(self, app):
         self.app = app
@@ -152,8 +153,12 @@ class SecurityHeaders:
                          (b"x-frame-options", b"SAMEORIGIN")]
                 if b"content-security-policy" not in names:
                     extra.append((b"content-security-policy", CSP.encode()))
-                if b"cache-control" not in names:
-                    extra.append((b"cache-control", b"no-store"))
+                if b"cache-control" not in names:  # pages hold records: never cached
+                    static = scope.get("path", "").startswith("/static/")
+                    extra.append((b"cache-control",
+                                  b"public, max-age=86400" if static else b"no-store"))
+                if scope.get("scheme") == "https":
+                    extra.append((b"strict-transport-security", b"max-age=31536000"))
                 message["headers"] = headers + extra
             await send(message)
 
