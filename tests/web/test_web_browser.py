@@ -79,6 +79,9 @@ def browser(tmp_path):
     driver.shots.mkdir()
     yield driver
     driver.quit()
+    keep = os.environ.get("DOCGEN_SCREENSHOTS")  # pytest prunes old temp folders
+    if keep:
+        shutil.copytree(driver.shots, keep, dirs_exist_ok=True)
 
 
 def _wait(driver, condition, what: str, timeout: float = 30):
@@ -209,6 +212,43 @@ def test_clerk_files_a_commitment_and_an_inspector_bundles_it(server, browser, d
     zip_path = next(d.downloads.glob("*.zip"))
     code, _out, err = docgen("bundle", "verify", zip_path)
     assert code == 0, err
-    keep = os.environ.get("DOCGEN_SCREENSHOTS")  # pytest prunes old temp folders
-    if keep:
-        shutil.copytree(d.shots, keep, dirs_exist_ok=True)
+
+
+def test_archivist_adds_rows_and_imports_through_the_page(server, browser, tmp_path,
+                                                           pdfa_source):
+    """htmx's other live parts: one more row, an upload with its progress, a refusal shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, site = server
+    d = browser
+    _login(d, base, "chen")
+    d.get(f"{base}/forms/commitment")
+    d.find_element(By.ID, "add-items").click()
+    _wait(d, lambda d: d.find_elements(By.ID, "f-items-1-target"), "a second row")
+    d.find_element(By.ID, "add-items").click()  # the button now asks for the third
+    _wait(d, lambda d: d.find_elements(By.ID, "f-items-2-target"), "a third row")
+    _shot(d, "11-rows", at="row-items-2")
+
+    fake = tmp_path / "纪要.pdf"
+    fake.write_bytes(b"<html>not a pdf</html>")
+    d.get(f"{base}/import?unit=GHC&kind=听证会纪要")
+    d.find_element(By.ID, "file").send_keys(str(fake))
+    d.find_element(By.ID, "title").send_keys("规划处听证会纪要（补）")
+    d.find_element(By.ID, "date").send_keys(f"{YEAR}-06-20")
+    d.find_element(By.ID, "import").click()
+    _wait(d, lambda d: "不符" in d.find_element(By.ID, "result").text, "the refusal")
+    _shot(d, "12-import-refused", at="result")
+
+    real = tmp_path / "听证会纪要.pdf"
+    real.write_bytes((Path(pdfa_source) / "plan.pdf").read_bytes())
+    d.find_element(By.ID, "file").clear()
+    d.find_element(By.ID, "file").send_keys(str(real))
+    Select(d.find_element(By.ID, "unit")).select_by_value("BGS")
+    d.find_element(By.ID, "import").click()
+    _wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#filed a"), "the import", WAIT)
+    number = d.find_element(By.CSS_SELECTOR, "#filed a").text
+    _shot(d, "13-imported", at="result")
+    rec = site.arc.record(number)
+    assert (rec.unit_code, rec.title, rec.kind) == ("BGS", "规划处听证会纪要（补）", "听证会纪要")
+    assert rec.metadata["业务行为"][0]["机构人员名称"] == "chen"
