@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/bench_xlsx.py
 	$(BIN)/python bench/bench_layout.py
 	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(OUT) $(VENV)

@@ -6,6 +6,8 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages("src"), "docgen.templates", "docgen.examples"],
     package_dir={"": "src", "docgen.templates": "templates", "docgen.examples": "examples"},
-    package_data={"docgen": ["data/*", "data/**/*"], "docgen.templates": ["*.docx"],
+    package_data={"docgen": ["data/*", "data/**/*", "locale/*/LC_MESSAGES/*.mo",
+                              "locale/*/LC_MESSAGES/*.po", "locale/*.pot"],
+                  "docgen.web": ["templates/*.html", "static/*"], "docgen.templates": ["*.docx"],
                   "docgen.examples": ["*.yaml"]},
 )

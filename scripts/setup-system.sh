@@ -26,6 +26,9 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr-eng)
 command -v gs >/dev/null 2>&1 || need+=(ghostscript)
 command -v pngquant >/dev/null 2>&1 || need+=(pngquant)
+# the web pages' end-to-end tests drive Debian's Chromium through its chromedriver
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 
 # The Fandol Bold faces claim regular weight; docgen's font map fixes that when fontconfig
 # scans them. A cache written before (or without) the map keeps the wrong weight: rebuild it.

@@ -17,7 +17,7 @@ from docgen.vocab import CLASSIFICATIONS, RETENTION_CODES
 AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "真实性", "完整性", "可用性", "安全性"
 CHECKS = (AUTHENTICITY, INTEGRITY, USABILITY, SECURITY)
 TOP_LEVEL = {settings_mod.SETTINGS_NAME, audit.AUDIT_NAME, "records", "index", ".tmp", ".lock",
-             "README.md"}
+             "README.md", "accounts.sqlite3", "accounts.sqlite3-journal"}  # docgen serve's accounts
 PDFA_MARK = b"pdfaid:part"
 
 

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "index": ("search", "index", "Rebuild the search index from the archive."),
     "layout": ("layout", "layout", "Check PDFs against the GB/T 9704 page layout, rule by rule."),
     "bundle": ("bundle", "bundle", "Bundle filed records for inspection (BagIt zip), or verify one."),
+    "user": ("user", "user", "Manage the accounts of the web pages (roles, units, passwords)."),
+    "serve": ("serve", "serve", "Serve the bureau's web pages on the archive (accounts, roles)."),
 }
 
 

@@ -1,0 +1,71 @@
+"""Translations through gettext catalogs: `_("text")` in the language of the current request.
+
+Catalogs are compiled .mo files shipped in the package (docgen/locale/<lang>/LC_MESSAGES/
+<domain>.mo), made from .po files with Babel (babel.cfg; `python scripts/web_catalog.py` extracts,
+merges and compiles the web pages' catalog). The web pages are written in Chinese, the bureau's
+language; the `web` domain's `en` catalog gives English to browsers that prefer it. A text
+without a translation shows as written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import gettext
+
+LANGUAGES = ("zh", "en")
+DEFAULT = "zh"
+WEB = "web"
+
+_current: contextvars.ContextVar[gettext.NullTranslations] = contextvars.ContextVar(
+    "docgen_translations", default=gettext.NullTranslations())
+
+
+@functools.cache
+def translations(lang: str, domain: str = WEB) -> gettext.NullTranslations:
+    from importlib.resources import files
+
+    localedir = files("docgen") / "locale"
+    return gettext.translation(domain, localedir=str(localedir), languages=[lang],
+                               fallback=True)
+
+
+def _(message: str) -> str:
+    return _current.get().gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalog where it is declared; it is translated where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.get().ngettext(singular, plural, n)
+
+
+@contextlib.contextmanager
+def language(lang: str, domain: str = WEB):
+    """Translate `_()` calls inside the block into `lang`."""
+    token = _current.set(translations(lang if lang in LANGUAGES else DEFAULT, domain))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The language for an Accept-Language header: the first of zh/en it prefers, else zh."""
+    choices = []
+    for i, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        lang = tag.strip().lower().split("-")[0]
+        if lang in LANGUAGES and q > 0:
+            choices.append((-q, i, lang))
+    return min(choices)[2] if choices else DEFAULT
