@@ -4,15 +4,15 @@ Every program docgen starts goes through here, so that each is logged on `--verb
 "docgen" logger at DEBUG), is bounded in time, and dies with docgen — whichever way docgen
 dies, SIGKILL included:
 
-- each program runs in a process group of its own, led by a tiny guard process that holds the
-  read end of a pipe only docgen writes to; when docgen exits for any reason the kernel closes
-  the pipe, the guard reads end-of-file and kills its whole group (oosplash forks soffice.bin,
-  which would otherwise outlive both);
+- each program runs in a process group of its own; for a program that forks (soffice: oosplash
+  forks soffice.bin, which would otherwise outlive both) the group is led by a tiny guard
+  process holding the read end of a pipe only docgen writes to: when docgen exits for any
+  reason the kernel closes the pipe, the guard reads end-of-file and kills its whole group;
 - on Linux each direct child also gets PR_SET_PDEATHSIG = SIGKILL (prctl, set in the child
   before exec), so it dies the moment its parent does, without waiting for the guard;
-- `run` kills the group when the program times out, when the caller is interrupted, and when the
-  program is done (anything it left running in its group goes too); `Group.kill` does the same
-  for long-lived children.
+- `run` kills the group when the program times out and when the caller is interrupted (and,
+  for a program that forks, whatever it left running when it is done); `Group.kill` does the
+  same for long-lived children.
 
 Folders a docgen process makes for itself (LibreOffice profiles, staging folders) carry its
 pid in their name (`scratch_dir`), so the next run can remove those of processes that are gone
@@ -73,7 +73,7 @@ class Group:
     """A process group for one job's programs that dies with docgen; `kill()` ends it now.
 
     With `guard` (the default) a guard process leads the group and kills it when docgen dies:
-    grandchildren (soffice.bin, forked by oosplash) die too. Without it (about 20 ms cheaper a
+    grandchildren (soffice.bin, forked by oosplash) die too. Without it (about 10 ms cheaper a
     start) the first program leads the group and only the programs docgen started directly die
     with docgen — enough for programs that do not fork (pdftoppm, fc-list).
 
