@@ -117,9 +117,11 @@ def sync(archive, *, filing: follow.Filing | None = None,
     `start_filing()`, taken before it filed; its own changes are absorbed without a notice,
     and so are those of filers still at work in other processes. Returns None when nothing
     was left behind. Raises IndexLocked when another process kept the index busy for `wait`
-    seconds.
+    seconds. A `filing` that changed nothing (a command refused) leaves the index alone.
     """
     try:
+        if filing is not None and follow.last_seq(archive) == filing.seq:
+            return None  # nothing filed: the next search catches up on anything else
         return _sync(archive, filing, wait)
     finally:
         if filing is not None:
