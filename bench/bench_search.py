@@ -127,7 +127,7 @@ def main():
     args = ap.parse_args()
 
     from docgen.search.whoosh import WhooshEngine, index_size
-    from docgen.search.engine import cores
+    from docgen.search._procs import cores
 
     t = time.perf_counter()
     docs = records(args.n)
