@@ -129,7 +129,7 @@ def _work(root: Path, words: bool, jobs, results, parent: int) -> None:
 
         root.mkdir()
         ix = FileStorage(str(root)).create_index(storage.make_schema(words))
-        w = ix.writer(limitmb=LIMIT_MB, codec=storage.codec())
+        w = storage.writer(ix, locked=True, limitmb=LIMIT_MB)
         while True:
             try:
                 job = jobs.get(timeout=1)

@@ -95,8 +95,8 @@ class WhooshEngine:
 
     def _writer(self, ix, *, locked: bool = True):
         try:
-            return ix.writer(timeout=LOCK_TIMEOUT, delay=0.02, limitmb=LIMIT_MB,
-                             codec=storage.codec(), _lk=locked)
+            return storage.writer(ix, locked=locked, timeout=LOCK_TIMEOUT, delay=0.02,
+                                  limitmb=LIMIT_MB)
         except index.LockError:
             raise self._locked() from None
 
