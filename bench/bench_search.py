@@ -90,10 +90,20 @@ def substrings(docs, n, seed=7):
 
 
 def timed_build(engine, docs) -> dict:
+    """Wall time, and CPU time of this process and of the workers it forked (joined)."""
+    import resource
+
+    def cpu(who):
+        r = resource.getrusage(who)
+        return r.ru_utime + r.ru_stime
+
+    own, kids = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     engine.rebuild(docs)
     took = time.perf_counter() - t
-    return {"seconds": took, "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
+    return {"seconds": took, "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+            "cpu_parent": cpu(resource.RUSAGE_SELF) - own,
+            "cpu_workers": cpu(resource.RUSAGE_CHILDREN) - kids}
 
 
 def pct(values, p):
@@ -117,7 +127,7 @@ def main():
     args = ap.parse_args()
 
     from docgen.search.whoosh import WhooshEngine, index_size
-    from docgen.search.engine import cores
+    from docgen.search._procs import cores
 
     t = time.perf_counter()
     docs = records(args.n)
@@ -150,6 +160,11 @@ def main():
         print(f"  baseline one core: {one:.1f} s, {args.n / one:.0f} records/s (load average "
               f"{builds['one']['load']}) -> {one / took:.2f}x faster on "
               f"{builds['workers']} workers")
+        a, b = builds["one"], builds["all"]
+        cpu_one, cpu_all = a["cpu_parent"] + a["cpu_workers"], b["cpu_parent"] + b["cpu_workers"]
+        print(f"  CPU time: one core {cpu_one:.1f} s; {builds['workers']} workers "
+              f"{b['cpu_workers']:.1f} s + parent {b['cpu_parent']:.1f} s (feeding them); "
+              f"CPU per wall second {cpu_one / one:.2f} and {cpu_all / took:.2f}")
     print(f"index size: {size / 1e6:.1f} MB ({size / args.n / 1e3:.1f} kB per record, "
           f"{size / chars:.1f} bytes per character)")
 

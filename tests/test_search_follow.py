@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,46 @@ def test_withdraw_and_supersede_reach_the_index_in_the_same_command(arc, sources
     assert hits.notice is None
     status = {h.filing_number: h.status for h in hits}
     assert status["Z109-WS·2011-D30-GHC-0001"] in ("withdrawn", "superseded")
+
+
+REBUILDER = textwrap.dedent('''
+    import sys
+    from docgen.search.whoosh import WhooshEngine
+    from test_search_quality import chunks
+
+    def started(n, said=[]):
+        if not said:
+            print("indexing", flush=True)
+            said.append(1)
+
+    WhooshEngine(sys.argv[1], workers=2).rebuild(chunks()[:400], started)
+''')
+
+
+def test_a_rebuild_killed_mid_way_leaves_no_worker_and_no_lock(tmp_path):
+    """Its workers hold copies of the writer lock: they must die with it, so the next writer
+    gets the lock, and the next rebuild clears their private indexes."""
+    from docgen.search.engine import IndexDoc, open_engine
+
+    index = tmp_path / "index"
+    open_engine(index).rebuild([IndexDoc("seed", "种子", "初始记录")])
+    script = tmp_path / "rebuild.py"
+    script.write_text(REBUILDER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(script), str(index)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline().strip() == "indexing", proc.stderr.read()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    eng = open_engine(index)  # the add waits (up to its lock timeout) for the workers to go
+    assert eng.add([IndexDoc("new", "新件", "杀掉重建进程之后")]) == 1
+    assert [h.filing_number for h in eng.search("重建进程")] == ["new"]
+    assert numbers_of(eng.search("初始记录")) == ["seed"]  # the old index is whole
+    eng.rebuild([IndexDoc("only", "唯一", "重建之后")])
+    assert not list(index.glob(".build-*"))
+    eng.close()
+
+
+def numbers_of(hits):
+    return sorted(h.filing_number for h in hits)

@@ -15,6 +15,7 @@ engine.py for the interface an engine implements.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from docgen.errors import BadInput
@@ -47,7 +48,7 @@ def _docs(archive, workers: int | None = None):
     large archive is read by a pool of `workers` processes (None: one per core), in 档号 order.
     A 件 whose record.json cannot be read is left out: `docgen verify` reports it.
     """
-    from docgen.search.engine import cores
+    from docgen.search._procs import cores
 
     numbers = [str(n) for n, _folder in archive.record_dirs()]
     workers = workers or cores()
@@ -56,7 +57,8 @@ def _docs(archive, workers: int | None = None):
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
-                                   initializer=_reader_init, initargs=(archive.root,))
+                                   initializer=_reader_init,
+                                   initargs=(archive.root, os.getpid()))
         try:
             for doc in pool.map(_read_one, numbers, chunksize=16):
                 if doc is not None:
@@ -80,10 +82,12 @@ READ_IN_POOL_FROM = 64  # fewer records are read in this process: a pool costs m
 _READER = None  # the Archive a pool worker reads from
 
 
-def _reader_init(root) -> None:
+def _reader_init(root, parent: int) -> None:
     global _READER
     from docgen.archive import Archive
+    from docgen.search._procs import die_with
 
+    die_with(parent)  # it holds copies of our index locks: it must not outlive us
     _READER = Archive(root)
 
 
@@ -117,9 +121,11 @@ def sync(archive, *, filing: follow.Filing | None = None,
     `start_filing()`, taken before it filed; its own changes are absorbed without a notice,
     and so are those of filers still at work in other processes. Returns None when nothing
     was left behind. Raises IndexLocked when another process kept the index busy for `wait`
-    seconds.
+    seconds. A `filing` that changed nothing (a command refused) leaves the index alone.
     """
     try:
+        if filing is not None and follow.last_seq(archive) == filing.seq:
+            return None  # nothing filed: the next search catches up on anything else
         return _sync(archive, filing, wait)
     finally:
         if filing is not None:

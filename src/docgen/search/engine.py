@@ -131,16 +131,6 @@ class Engine(Protocol):
 ENGINES = ("whoosh",)
 
 
-def cores() -> int:
-    """The processes a rebuild may use: one per core this process may run on."""
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def open_engine(path: str | Path, kind: str = "whoosh", *, workers: int | None = None) -> Engine:
     """The engine of `kind` for the index at `path` (nothing is read until it is used).
 

@@ -26,7 +26,6 @@ from docgen.archive import audit, txn
 
 CURSOR_NAME = "cursor.json"
 LOCK_NAME = ".follow.lock"  # one catch-up or rebuild at a time (Whoosh skips dot-names)
-FILING_LOCK = ".filing.lock"  # shared by filing commands at work
 
 
 @dataclass(frozen=True)
@@ -153,19 +152,16 @@ class Filing:
     """A filing command at work, from before its first filing to its catch-up.
 
     `seq` is the log's last entry before it filed: later entries are its own (or another
-    filer's), not something left behind. It holds a shared lock, so a catch-up in another
-    process can tell that a filer is still at work (`others_filing`) and say nothing of
-    changes that filer is about to index itself. A killed filer's lock is released by the
-    kernel: its changes then count as left behind.
+    filer's), not something left behind. It holds a shared lock on the index folder, so a
+    catch-up in another process can tell that a filer is still at work (`others_filing`) and
+    say nothing of changes that filer is about to index itself. A killed filer's lock is
+    released by the kernel: its changes then count as left behind. No file is written.
     """
 
     def __init__(self, archive, index_dir: Path):
-        try:
-            entry = audit.last_entry(archive.audit_path)
-        except Exception:  # noqa: BLE001 - a damaged tail: then nothing counts as ours
-            entry = None
-        self.seq = entry["seq"] if entry else 0
-        self._fd = _open_lock(index_dir, FILING_LOCK)
+        self.seq = last_seq(archive)
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(index_dir, os.O_RDONLY | os.O_DIRECTORY)
         fcntl.flock(self._fd, fcntl.LOCK_SH)
 
     def done(self) -> None:
@@ -174,9 +170,21 @@ class Filing:
             self._fd = None
 
 
+def last_seq(archive) -> int:
+    """The seq of the log's last entry; 0 when there is none (or it is damaged)."""
+    try:
+        entry = audit.last_entry(archive.audit_path)
+    except Exception:  # noqa: BLE001 - a damaged tail: verify's business
+        return 0
+    return entry["seq"] if entry else 0
+
+
 def others_filing(index_dir: Path) -> bool:
     """True while a filing command in another process holds its Filing lock."""
-    fd = _open_lock(index_dir, FILING_LOCK)
+    try:
+        fd = os.open(index_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return False

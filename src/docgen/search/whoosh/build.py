@@ -4,7 +4,7 @@ index, the parent moves the workers' segments in and commits them in one TOC.
 Analysis (jieba, bigrams) is a quarter of the work and Whoosh's posting writer the rest, so
 both run in the workers: a pool that only analysed would leave the parent the bottleneck.
 Workers are forked after jieba is loaded (they share its dictionary), pull chunks of records
-from one queue (the faster one takes more), and exit when their parent dies.
+from one queue (the faster one takes more), and exit as soon as their parent dies.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
+from docgen.search._procs import die_with
 from docgen.search.engine import Progress
 
 CHUNK = 100  # records per job
@@ -120,6 +121,7 @@ class _State:
 
 def _work(root: Path, words: bool, jobs, results, parent: int) -> None:
     """A worker: index jobs into a private index at `root` until told to stop (None)."""
+    die_with(parent)
     try:
         from whoosh.filedb.filestore import FileStorage
 
@@ -127,13 +129,11 @@ def _work(root: Path, words: bool, jobs, results, parent: int) -> None:
 
         root.mkdir()
         ix = FileStorage(str(root)).create_index(storage.make_schema(words))
-        w = ix.writer(limitmb=LIMIT_MB, codec=storage.codec())
+        w = storage.writer(ix, locked=True, limitmb=LIMIT_MB)
         while True:
             try:
                 job = jobs.get(timeout=1)
             except queue.Empty:
-                if os.getppid() != parent:  # the parent was killed: do not linger
-                    os._exit(1)
                 continue
             if job is None:
                 break

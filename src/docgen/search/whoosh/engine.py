@@ -21,8 +21,9 @@ from whoosh import index, writing
 from docgen.errors import DocgenError
 from docgen.search import query as q
 from docgen.search.analysis import load_jieba, query_terms
+from docgen.search._procs import cores
 from docgen.search.engine import (Filters, Hit, Hits, IndexDoc, IndexLocked, IndexUnusable,
-                                  Progress, cores)
+                                  Progress)
 from docgen.search.whoosh import build, storage
 from docgen.search.whoosh.matching import Evaluator, filter_query, to_whoosh
 
@@ -94,8 +95,8 @@ class WhooshEngine:
 
     def _writer(self, ix, *, locked: bool = True):
         try:
-            return ix.writer(timeout=LOCK_TIMEOUT, delay=0.02, limitmb=LIMIT_MB,
-                             codec=storage.codec(), _lk=locked)
+            return storage.writer(ix, locked=locked, timeout=LOCK_TIMEOUT, delay=0.02,
+                                  limitmb=LIMIT_MB)
         except index.LockError:
             raise self._locked() from None
 
@@ -164,6 +165,7 @@ class WhooshEngine:
 
     def _fill(self, w, docs: Iterable[IndexDoc], progress: Progress | None) -> int:
         """Write `docs` through writer `w` (which holds the lock) as the whole index; commit."""
+        build.clear_leftovers(self.path)
         workers = self.workers or cores()
         docs = iter(docs)
         head = list(itertools.islice(docs, PARALLEL_FROM))
@@ -172,7 +174,6 @@ class WhooshEngine:
             w.commit(mergetype=writing.CLEAR)
             return n
         try:
-            build.clear_leftovers(self.path)
             if self.words:
                 load_jieba()  # once, before the workers are forked
             items = (self._fields(d) for d in itertools.chain(head, docs))

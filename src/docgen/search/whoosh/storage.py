@@ -1,8 +1,8 @@
 """How docgen's index sits in Whoosh's files: schema, posting format, codec, raw postings.
 
 The only module that uses private names of Whoosh (segment readers' `_terms`, `_perdoc`,
-`_segment`, the W3 codec's block reader and writer); whoosh-reloaded is pinned exactly in
-pyproject.toml for this. Everything here is read or written through one codec instance
+`_segment`, the W3 codec's block reader and writer, `_lenfield`, an index's `_segments()`, a
+writer's `_lk`); whoosh-reloaded is pinned exactly in pyproject.toml for this. Everything here is read or written through one codec instance
 (`codec()`), never by changing Whoosh for the whole process.
 
 - positions are packed arrays (CompactPositions): 3 bytes for one position, not Whoosh's
@@ -142,6 +142,12 @@ class CompactCodec(whoosh3.W3Codec):
 
 def codec() -> CompactCodec:
     return CompactCodec()
+
+
+def writer(ix, *, locked: bool, **options):
+    """A SegmentWriter with docgen's codec; `locked=False` when the caller already holds the
+    index's writer lock (Whoosh's private `_lk`)."""
+    return ix.writer(codec=codec(), _lk=locked, **options)
 
 
 # -- reading postings in bulk ------------------------------------------------------------------
