@@ -288,13 +288,12 @@ def _check_str_method(s: str, name: str, args, kwargs, string_size) -> None:
 
 # ---- the child process -------------------------------------------------------------------
 
-def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "rendering",
-                partial=None):
+def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "rendering"):
     """Call fn(job) for each job in a forked child under memory, file-size and time limits.
 
     Returns the list of results. A job's DocgenError is raised here as it was raised there;
-    a child past a limit is killed and TemplateError names the limit. `partial(job)` lists
-    files a killed job may have left half-written, to delete.
+    a child past a limit is killed and TemplateError names the limit. The caller removes
+    what a killed job may have half-written (render_documents stages into a folder).
     """
     import multiprocessing as mp
     import pickle
@@ -333,10 +332,6 @@ def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "renderi
             child.kill()
         child.join()
         receive.close()
-        if reason is not None and partial is not None:
-            for job in jobs[len(results):]:
-                for p in partial(job):
-                    Path(p).unlink(missing_ok=True)
     if reason is not None:
         job = jobs[len(results)]
         raise TemplateError(f"{_name(job)}{reason}")

@@ -120,8 +120,10 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
               "summary or other.")
 @click.option("--title", type=TEXT, help="With --import: 题名.")
 @click.option("--date", "date", type=TEXT, help="With --import: 成文日期, e.g. 2011-06-10.")
-@click.option("--kind", type=TEXT, help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it).")
-@click.option("--unit", type=TEXT, help="With --import: the filing unit's name (default: the only one).")
+@click.option("--kind", type=TEXT,
+              help="With --import: 文种, e.g. 听证会纪要 (the calendar matches on it).")
+@click.option("--unit", type=TEXT,
+              help="With --import: the filing unit's name (default: the only one).")
 @click.option("--unit-code", type=TEXT, help="With --import: its 机构代码 when not in the settings.")
 @click.option("--doc-number", type=TEXT, help="With --import: 文件编号.")
 @click.option("--responsible", type=TEXT, help="With --import: 责任者 (default: the unit).")
@@ -136,7 +138,8 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.option("--submitted", metavar="DATE", type=TEXT, help="报送日期: when the document reached the "
               "filing office, if before today (e.g. handed in on paper); status judges by it.")
 @click.option("--supersedes", metavar="档号", type=TEXT, help="File as a new version of this 件.")
-@click.option("--withdraw", "withdraw", metavar="档号", type=TEXT, help="Withdraw (撤回) this 件 instead; "
+@click.option("--withdraw", "withdraw", metavar="档号", type=TEXT,
+              help="Withdraw (撤回) this 件 instead; "
               "nothing is deleted.")
 @click.option("--reason", type=TEXT, help="With --withdraw: why.")
 @click.option("--json", "as_json", is_flag=True, help="Print the filed records as JSON.")
