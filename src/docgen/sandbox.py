@@ -429,3 +429,5 @@ def _limit_self(limits: Limits, jobs: int) -> None:
     if hard == resource.RLIM_INFINITY or hard > size:
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers (forked copies)
+        signal.signal(sig, signal.SIG_DFL)
