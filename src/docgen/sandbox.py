@@ -9,7 +9,7 @@ before cannot see:
                              `_` attributes (checked when parsed, so `template check` sees them
                              too), range() and loop budgets, string growth (* % center ljust
                              replace join …) capped before it happens, macro recursion capped,
-                             output size capped as it is joined
+                             output size capped
     run_bounded(fn, jobs)    the rendering in a forked child with RLIMIT_AS, RLIMIT_FSIZE and a
                              wall-clock timeout per document; the parent kills it when exceeded
 
@@ -43,8 +43,8 @@ class Limits:
     max_string: int = 1_000_000  # characters one operation (* % center join …) may make
     max_power_bits: int = 4_096  # bits of an integer `**` may make
     max_call_depth: int = 30  # nested macro / recursive-loop calls (Python's stack is ~1000)
-    max_output: int = 64_000_000  # characters of rendered XML per part (a 300-page document
-    # is about 5 MB of WordprocessingML)
+    max_output: int = 64_000_000  # characters of rendered XML per part (the bundled plan's
+    # body is under 100,000)
     seconds: float = 30.0  # wall clock per document (docgen renders one in ~20 ms)
     memory: int = 1 << 30  # bytes of address space the render child may add to the parent's
     max_file_bytes: int = 512 << 20  # any file the render child writes (RLIMIT_FSIZE)
@@ -288,13 +288,12 @@ def _check_str_method(s: str, name: str, args, kwargs, string_size) -> None:
 
 # ---- the child process -------------------------------------------------------------------
 
-def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "rendering",
-                partial=None):
+def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "rendering"):
     """Call fn(job) for each job in a forked child under memory, file-size and time limits.
 
     Returns the list of results. A job's DocgenError is raised here as it was raised there;
-    a child past a limit is killed and TemplateError names the limit. `partial(job)` lists
-    files a killed job may have left half-written, to delete.
+    a child past a limit is killed and TemplateError names the limit. The caller removes
+    what a killed job may have half-written (render_documents stages into a folder).
     """
     import multiprocessing as mp
     import pickle
@@ -333,10 +332,6 @@ def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "renderi
             child.kill()
         child.join()
         receive.close()
-        if reason is not None and partial is not None:
-            for job in jobs[len(results):]:
-                for p in partial(job):
-                    Path(p).unlink(missing_ok=True)
     if reason is not None:
         job = jobs[len(results)]
         raise TemplateError(f"{_name(job)}{reason}")
@@ -353,6 +348,8 @@ def _death(code, what: str, limits: Limits) -> str:
         sig = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
         if -code == signal.SIGXFSZ:
             return f"{what} wrote a file past the size limit and was stopped"
+        if -code == signal.SIGXCPU:
+            return f"{what} used its CPU-time limit and was stopped — simplify the template"
         return (f"{what} was killed by {sig} (past the {limits.memory >> 20} MB memory limit?) "
                 "— simplify the template")
     return f"{what} stopped without a result (exit {code}) — simplify the template"
@@ -434,3 +431,5 @@ def _limit_self(limits: Limits, jobs: int) -> None:
     if hard == resource.RLIM_INFINITY or hard > size:
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers (forked copies)
+        signal.signal(sig, signal.SIG_DFL)

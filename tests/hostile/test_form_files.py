@@ -12,6 +12,7 @@ from docgen.errors import ExitCode
 from tests.hostile.support import EXAMPLES, ROOT, files_under
 
 PLAN = (EXAMPLES / "plan.yaml").read_text(encoding="utf-8")
+DEEP = "[" * 50_000 + "]" * 50_000
 LAUGHS = """type: plan
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -47,17 +48,20 @@ def test_billion_laughs_is_refused_before_the_tree_is_built(tmp_path, docgen, mo
 
 @pytest.mark.parametrize("name, text, expected", [
     ("alias.yaml", PLAN + "copy_to: &c [区纪委]\nattachments: *c\n", "anchor or alias"),
-    ("merge.yaml", "type: plan\nbase: &b {unit: 区建设局}\ncontact:\n  <<: *b\n", "anchor or alias"),
-    ("deep.yaml", "type: plan\nx: " + "[" * 50_000 + "]" * 50_000 + "\n", "nested more than 16"),
-    ("deep.json", '{"type": "plan", "x": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested more than 16"),
-    ("deep.toml", "type = 'plan'\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", "nested more than 16"),
+    ("merge.yaml", "type: plan\nbase: &b {unit: 区建设局}\ncontact:\n  <<: *b\n",
+     "anchor or alias"),
+    ("deep.yaml", f"type: plan\nx: {DEEP}\n", "nested more than 16"),
+    ("deep.json", f'{{"type": "plan", "x": {DEEP}}}', "nested more than 16"),
+    ("deep.toml", f"type = 'plan'\nx = {DEEP}\n", "nested more than 16"),
     ("int.yaml", "type: plan\nx: " + "9" * 100_000 + "\n", "is too large"),
     ("int.json", '{"type": "plan", "x": ' + "9" * 100_000 + "}", "is too large"),
     ("int.toml", "type = 'plan'\nx = " + "9" * 100_000 + "\n", "is too large"),
     ("nan.json", '{"type": "plan", "x": NaN}', "NaN is not a JSON value"),
     ("tag.yaml", "type: !!python/object/apply:os.system [ls]\n", "uses the YAML tag"),
-    ("year.yaml", PLAN.replace("date: 2011-04-15", "date: 0999-04-15"), "date: the year 999 is outside 2000–2099"),
-    ("year2.yaml", PLAN.replace("date: 2011-04-15", "date: 2100-04-15"), "the year 2100 is outside"),
+    ("year.yaml", PLAN.replace("date: 2011-04-15", "date: 0999-04-15"),
+     "date: the year 999 is outside 2000–2099"),
+    ("year2.yaml", PLAN.replace("date: 2011-04-15", "date: 2100-04-15"),
+     "the year 2100 is outside"),
 ])
 def test_hostile_form_file_is_exit_3(tmp_path, docgen, name, text, expected):
     form = tmp_path / name

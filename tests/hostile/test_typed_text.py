@@ -121,3 +121,33 @@ def test_settings_api_refuses_control_characters(tmp_path):
 def test_tab_separated_output_escapes_each_cell():
     assert tsv("a\tb", "c\nd", "\x1b[31m", "e\\f", None) == "a\\tb\tc\\nd\t\\x1b[31m\te\\\\f\t"
     assert tsv("区建设局", "a\u2028b") == "区建设局\ta\\u2028b"  # splitlines() breaks at U+2028
+
+
+def test_an_escape_filed_before_the_door_check_does_not_stop_the_bundle(tmp_path, docgen,
+                                                                       monkeypatch):
+    """The issue's case: ESC in an imported title made `docgen bundle` fail for the whole
+    year (openpyxl IllegalCharacterError), even after --withdraw. An archive filed before
+    the door check may still hold one: the catalogue writes it as an escape."""
+    import datetime as dt
+
+    from docgen.archive import ImportOptions
+    from tests.hostile.support import small_archive
+
+    arc = small_archive(tmp_path, imports=0)
+    # as docgen once was: options built without the door check (pydantic's model_construct)
+    unchecked = ImportOptions.model_construct(
+        type="other", kind="听证会纪要", title="听证\x1b[31m会纪要", date=dt.date(2011, 6, 10),
+        unit="区建设局规划处", unit_code=None, doc_number=None, responsible=None,
+        retention="定期30年", classification="公开", campaign_year=None, by=None,
+        supersedes=None, submitted=None, duplicate_ok=False)
+    rec = arc.file_import(fake_pdfa(tmp_path / "esc.pdf"), unchecked)
+    code, out, err = docgen("status", "--archive", arc.root, "--year", "2011")
+    assert code == 0 and "\x1b" not in out
+    code, out, err = docgen("bundle", "--archive", arc.root, "--year", "2011",
+                            "-o", tmp_path / "b.zip")
+    assert code == 0, err
+    code, out, err = docgen("bundle", "verify", tmp_path / "b.zip")
+    assert code == 0, err
+    from docgen.bundle import catalogue
+
+    assert catalogue.row(1, rec.metadata).title == "听证\\x1b[31m会纪要"

@@ -55,9 +55,19 @@ def row(seq: int, meta: dict) -> Row:
     from docgen.archive.records import parse_compact
 
     pages = meta.get("页数")
-    return Row(str(seq), str(meta["档号"]), meta.get("文件编号") or "", str(meta["责任者"]),
-               str(meta["题名"]), format_compact(parse_compact(str(meta["日期"]))),
-               str(meta["密级"]), "" if pages is None else str(pages), remark(meta))
+    return Row(str(seq), _cell(meta["档号"]), _cell(meta.get("文件编号") or ""),
+               _cell(meta["责任者"]), _cell(meta["题名"]),
+               format_compact(parse_compact(str(meta["日期"]))), _cell(meta["密级"]),
+               "" if pages is None else str(pages), remark(meta))
+
+
+def _cell(value) -> str:
+    """A record value as catalogue text: control characters that an archive filed before
+    docgen.textcheck existed may hold are written as escapes (openpyxl refuses them, and one
+    would stop the whole year's bundle)."""
+    from docgen.textcheck import printable
+
+    return printable(str(value))
 
 
 def write_xlsx(rows: list[Row], path: Path, *, title: str, scope: str, when: dt.datetime,

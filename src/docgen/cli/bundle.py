@@ -15,7 +15,8 @@ RECORD_TYPES = record_types()
 
 @click.group(invoke_without_command=True)
 @click.option("--year", type=int, metavar="YEAR", help="Only this 年度 (default: every year).")
-@click.option("--unit", metavar="UNIT", type=TEXT, help="Only this unit, by name or 机构代码 (e.g. GHC).")
+@click.option("--unit", metavar="UNIT", type=TEXT,
+              help="Only this unit, by name or 机构代码 (e.g. GHC).")
 @click.option("--type", "record_type", type=RECORD_TYPES, help="Only this record type.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.zip", help="Where to write the bundle.")
