@@ -16,6 +16,7 @@ DG := $(BIN)/docgen
 demo: setup
 	rm -rf $(OUT)
 	$(DG) generate $(FORMS) -o $(OUT) --pdf
+	$(DG) layout check $(OUT)/*.pdf
 	$(DG) init --archive $(DEMO_ARCHIVE) --fonds-code Z109 --fonds-name 区建设局 \
 		--unit 区建设局规划处=GHC --unit 区建设局办公室=BGS
 	# the 2011 examples reached 局监察科 on paper in 2011: --submitted records the 报送日期
@@ -35,6 +36,8 @@ demo: setup
 	# the whole campaign: its 评议结果 is a 2012 件, so no --year (a --year bundle is one 年度)
 	$(DG) bundle --archive $(DEMO_ARCHIVE) --unit GHC -o $(OUT)/bundle-2011.zip
 	$(DG) bundle verify $(OUT)/bundle-2011.zip
+	# the head the bundle recorded anchors the archive's audit log from now on
+	$(DG) verify --archive $(DEMO_ARCHIVE) --against $(OUT)/bundle-2011.zip
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -46,7 +49,7 @@ system:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'

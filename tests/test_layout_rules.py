@@ -198,3 +198,19 @@ def test_not_a_readable_pdf_is_bad_input(tmp_path, content, reason):
     with pytest.raises(BadInput) as e:
         measure(path)
     assert reason in e.value.message and "\n" not in e.value.message
+
+
+def test_smaller_text_inside_a_ruled_table_is_not_the_body():
+    """A 征求意见汇总 lists its opinions in a table set in 小四 (12 pt): the body is still 3号."""
+    doc = conforming()
+    first = doc.pages[0]
+    text = "问卷　办事流程不够公开透明，群众反映审批环节多、时限长　政务公开　审批科"
+    table_rows = tuple(line(text, 1 + i / 2, x0=30, size=12, pitch=4.2) for i in range(40))
+    box = (29.0, min(ln.top for ln in table_rows) - 1, 183.0,
+           max(ln.bottom for ln in table_rows) + 1)
+    with_table = replace(doc, pages=(replace(first, lines=first.lines + table_rows,
+                                             tables=(box,)), *doc.pages[1:]))
+    assert statuses(with_table)["body_size"] == "pass"
+    without_box = replace(with_table, pages=(replace(with_table.pages[0], tables=()),
+                                             *doc.pages[1:]))
+    assert statuses(without_box)["body_size"] == "fail"

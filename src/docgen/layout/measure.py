@@ -69,6 +69,13 @@ class Page:
     height: float
     lines: tuple[TextLine, ...]
     rules: tuple[Rule, ...]
+    tables: tuple[tuple[float, float, float, float], ...] = ()  # (x0, top, x1, bottom) mm
+
+    def in_table(self, line: TextLine) -> bool:
+        """The line lies inside a ruled table (its cells may be set smaller than the body)."""
+        mid = (line.top + line.bottom) / 2
+        return any(x0 - 0.5 <= line.x0 and line.x1 <= x1 + 0.5 and top <= mid <= bottom
+                   for x0, top, x1, bottom in self.tables)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,17 @@ def measure(path: Path) -> Measured:
 def _page(number: int, page) -> Page:
     height = float(page.height)
     lines = _lines(page.chars, height)
-    return Page(number, float(page.width) / MM, height / MM, lines, _rules(page, height))
+    return Page(number, float(page.width) / MM, height / MM, lines, _rules(page, height),
+                _tables(page))
+
+
+def _tables(page) -> tuple[tuple[float, float, float, float], ...]:
+    """Bounding boxes (mm) of the ruled tables pdfplumber finds (cells walled on all sides)."""
+    try:
+        found = page.find_tables()
+    except Exception:  # noqa: BLE001 - a table finder fault must not stop the measurement
+        return ()
+    return tuple(tuple(float(v) / MM for v in t.bbox) for t in found)
 
 
 def _lines(chars, height: float) -> tuple[TextLine, ...]:

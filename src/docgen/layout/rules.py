@@ -279,8 +279,12 @@ def chars_per_line(parts: Parts) -> Finding:
 
 
 def body_size(parts: Parts) -> Finding:
-    sizes = [ln.size for page in parts.body_pages for ln in page for _ in ln.text if
-             not ln.is_red and ln not in parts.title]
+    """The body's most common glyph size; text inside ruled tables (a 征求意见汇总's list, a
+    测评结果's tallies) may be set smaller and is left out."""
+    pages = parts.doc.pages
+    sizes = [ln.size for i, page in enumerate(parts.body_pages) for ln in page for _ in ln.text
+             if not ln.is_red and ln not in parts.title
+             and not (i < len(pages) and pages[i].in_table(ln))]
     if not sizes:
         return _finding("body_size", "6.1", "正文字号", "no text", "16 pt (3号)", None)
     size = statistics.mode(sizes)
