@@ -608,3 +608,17 @@ def test_every_word_format_converts_to_pdfa(tmp_path):
         assert pdfa.check(pdf) == [], suffix
         assert squeeze(title) in squeeze(pdf_text(pdf)), suffix
         assert pdf.stat().st_mode & 0o777 == 0o644, suffix
+
+
+@pytest.mark.slow
+def test_no_space_between_chinese_and_digits_in_the_pdf(tmp_path, docgen):
+    """GB/T 9704 sets 〔2011〕3号 and 2011年4月15日 solid; LibreOffice's Asian/Latin
+    autospace would print "3 号" and "2011 年"."""
+    from tests.conftest import EXAMPLES
+
+    code, out, err = docgen("generate", EXAMPLES / "plan.yaml", "-o", tmp_path, "--pdf")
+    assert code == 0, err
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "plan.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "建规〔2011〕3号" in text and "2011年4月15日" in text
+    assert not re.search(r"\d [年月日号]", text), re.findall(r".{6}\d [年月日号].{3}", text)
