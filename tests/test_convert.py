@@ -608,6 +608,17 @@ def test_every_word_format_converts_to_pdfa(tmp_path):
         assert pdfa.check(pdf) == [], suffix
         assert squeeze(title) in squeeze(pdf_text(pdf)), suffix
         assert pdf.stat().st_mode & 0o777 == 0o644, suffix
+    # and `docgen import` files each of them (converted in one batch, the original kept)
+    root = tmp_path / "archive"
+    assert cli("init", root, "--fonds-code", "Z109", "--fonds-name", "区建设局",
+               "--unit", "区建设局规划处=GHC")[0] == 0
+    code, out, err = cli("import", "--archive", root, *inputs.values(), "--title", title,
+                         "--date", "2011-04-15", "--json")
+    assert code == 0, err
+    filed = json.loads(out)
+    assert len(filed) == 5
+    kept = sorted(Path(r["files"]["original"]).suffix for r in filed)
+    assert kept == sorted(WORD_SUFFIXES)
 
 
 @pytest.mark.slow
