@@ -73,8 +73,3 @@ def make(fonds: str, year: int, retention: str, unit_code: str, item: int) -> Fi
     if not 1 <= item <= 9999:
         raise ValueError(f"件号 {item} is outside 0001-9999")
     return FilingNumber(fonds, year, code, unit_code, item)
-
-
-def next_item(existing: list[FilingNumber], group: tuple[int, str, str]) -> int:
-    """The next 件号 in a group: one past the highest filed."""
-    return 1 + max((n.item for n in existing if n.group == group), default=0)
