@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write a file by temp + fsync + rename, so readers see the old or the new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with replacing(path, mode) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, mode: int = 0o644):
+    """Yield a temporary path beside `path` for a library to save to (python-docx,
+    openpyxl); on success it is fsynced, given `mode` and renamed over `path`, on failure
+    removed. Readers see the old file or the new, never half of one."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
     finally:
-        os.close(fd)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+        tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
 
 

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen._files import replacing
 from docgen.dates import format_cn
 from docgen.errors import TemplateError
 from docgen.models import FORM_MODELS, Form
@@ -195,15 +196,8 @@ def render_form(form: Form, out_path: Path, template: Path | None = None, *,
     core.comments = f"docgen {form.type}"
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx.part", dir=out_path.parent)
-    os.close(fd)
-    try:
-        tpl.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp made it 0600; a document is read by others
-        os.replace(tmp, out_path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with replacing(out_path) as tmp:  # 0644: a document is read by others
+        tpl.save(str(tmp))
     return out_path
 
 

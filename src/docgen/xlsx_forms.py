@@ -11,9 +11,7 @@ without a cached value) runs on the zip before openpyxl loads it once, values on
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import types
 import typing
 import zipfile
@@ -237,14 +235,10 @@ def write(form_type: str, data, out: Path) -> Path:
             for r in range(2, len(rows) + 2):
                 ws.cell(r, i).alignment = wrap
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx.part", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    from docgen._files import replacing
+
+    with replacing(out) as tmp:
+        wb.save(str(tmp))
     return out
 
 
