@@ -121,8 +121,9 @@ def test_sigkilled_docgen_leaves_no_libreoffice_and_the_next_run_cleans_up(input
                 except ProcessLookupError:
                     pass
     print(f"\n{TRIALS} SIGKILL trials: {tally}")
+    # every kill came after LibreOffice started (asserted per trial); whether it was still
+    # converting at that instant depends on the machine's speed, so it is counted, not asserted
     assert tally["orphans"] == 0
-    assert tally["killed with LibreOffice running"] == TRIALS
 
     # what the killed runs left: profiles in TMPDIR, staging folders among the outputs
     left = [p for p in scratch.iterdir() if re.match(r"docgen-\w+-\d+-", p.name)]

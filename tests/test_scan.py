@@ -241,7 +241,7 @@ needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
 @pytest.mark.slow
 @needs_tesseract
 def test_real_ocr_files_a_searchable_pdfa(arc, tmp_path, docgen):
-    from docgen import pdfa
+    from docgen.convert import pdfa
 
     img = page_image(tmp_path / "测评表.png")
     blank = tmp_path / "blank.png"
@@ -280,7 +280,7 @@ def test_real_ocr_files_a_searchable_pdfa(arc, tmp_path, docgen):
 @pytest.mark.slow
 def test_an_office_file_goes_through_libreoffice_and_keeps_its_text(sources, tmp_path,
                                                                     fake_ocr):
-    from docgen import pdfa
+    from docgen.convert import pdfa
     from docgen.scan import normalize
 
     (item,) = normalize([sources / "plan.docx"], one_item=False, workdir=tmp_path / "w")

@@ -33,7 +33,7 @@ def plan_pdf(tmp_path_factory):
 @pytest.mark.parametrize("dpi,grey", [(300, False), (200, True)], ids=["300dpi-colour",
                                                                          "200dpi-grey"])
 def test_a_scanned_plan_is_read_and_found(plan_pdf, tmp_path, docgen, dpi, grey):
-    from docgen import pdfa
+    from docgen.convert import pdfa
     from docgen.archive import Archive
 
     pages = scan_pages(plan_pdf, tmp_path / "scan", dpi=dpi, grey=grey)
