@@ -44,7 +44,7 @@ from tests.test_archive_support import FONDS, Clock  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
-DOCGEN = [sys.executable, "-m", "docgen"]
+DOCGEN = [sys.executable, "-c", "import sys; from docgen.cli import main; sys.exit(main())"]
 OPS = ("form", "import", "supersede", "withdraw")
 
 # --- the SIGKILL child -----------------------------------------------------------------------
@@ -64,26 +64,27 @@ CHILD = textwrap.dedent('''
                                             sys.argv[4], int(sys.argv[5]))
     seen, armed = [0], [False]
 
-    def counted(fn):
-        def step():
+    def counted(fn, name):
+        def step(when):
             if armed[0]:
                 seen[0] += 1
                 if seen[0] == target:
+                    print(f"KILL {when} {name}", file=sys.stderr, flush=True)
                     os.kill(os.getpid(), signal.SIGKILL)
         def wrapped(*a, **k):
-            step()
+            step("before")
             out = fn(*a, **k)
-            step()
+            step("after")
             return out
         return wrapped
 
-    txn.os.replace = counted(os.replace)
-    txn.fsync_dir = counted(txn.fsync_dir)
-    txn.write_sealed = counted(txn.write_sealed)
-    txn.seal = counted(txn.seal)
-    audit.append = counted(audit.append)
-    intake.shutil.copyfile = counted(shutil.copyfile)
-    stamp.stamp = counted(stamp.stamp)
+    txn.os.replace = counted(os.replace, "rename")
+    txn.fsync_dir = counted(txn.fsync_dir, "fsync_dir")
+    txn.write_sealed = counted(txn.write_sealed, "write_sealed")
+    txn.seal = counted(txn.seal, "seal")
+    audit.append = counted(audit.append, "audit.append")
+    intake.shutil.copyfile = counted(shutil.copyfile, "copyfile")
+    stamp.stamp = counted(stamp.stamp, "stamp")
 
     arc = Archive(root)
     form = load_form(examples / "plan.yaml")
@@ -186,6 +187,7 @@ def row_sigkill(work: Path, total: int, rng: random.Random, log) -> dict:
     tried = passed = 0
     per_op = collections.Counter()
     outcome = collections.Counter()
+    where = collections.Counter()
     failures = []
     for trial in range(total):
         op = OPS[trial % len(OPS)]
@@ -198,6 +200,9 @@ def row_sigkill(work: Path, total: int, rng: random.Random, log) -> dict:
                               capture_output=True, text=True, timeout=300)
         tried += 1
         per_op[op] += 1
+        m = re.search(r"KILL (\w+) ([\w.]+)", proc.stderr)
+        if m:
+            where[f"{m.group(1)} {m.group(2)}"] += 1
         problems = []
         if proc.returncode != -signal.SIGKILL:
             problems.append(f"child exit {proc.returncode}: {proc.stderr[-400:]}")
@@ -222,6 +227,7 @@ def row_sigkill(work: Path, total: int, rng: random.Random, log) -> dict:
     sizes = {op: len(list(Archive(a.root).record_dirs())) for op, a in arcs.items()}
     note = (", ".join(f"{op} {per_op[op]}" for op in OPS) + "; after the kill: "
             + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items()))
+            + "; killed at: " + ", ".join(f"{k} {v}" for k, v in where.most_common())
             + "; 件 filed by the end: " + ", ".join(f"{op} {n}" for op, n in sizes.items()))
     return dict(tried=tried, passed=passed, failed=tried - passed, note=note, failures=failures)
 
@@ -364,7 +370,7 @@ def t_truncate_last(root):
     _write_audit(root, lines[:-1])
     gone = last["filing_number"]
     shutil.rmtree(root / "records" / str(numbering.parse(gone).year) / gone)
-    return "audit"
+    return "anchor"
 
 
 def t_settings(root):
@@ -411,7 +417,7 @@ TAMPERS = [  # (name, function, needs the earlier head)
     ("edit an audit entry", t_audit_entry, False),
     ("delete an audit line", t_audit_delete_line, False),
     ("reorder audit lines", t_audit_reorder, False),
-    ("truncate the last audit entry + its 件", t_truncate_last, False),
+    ("truncate the last audit entry + its 件", t_truncate_last, True),
     ("change settings outside docgen", t_settings, False),
     ("chmod a filed file writable", t_chmod_file, False),
     ("chmod the archive root 0777", t_chmod_root, False),
@@ -423,7 +429,7 @@ def row_tamper(work: Path, log, show: bool = False) -> dict:
     from tests.hostile.support import small_archive
 
     rows = {False: [0, 0], True: [0, 0]}
-    failures, kinds = [], []
+    failures, kinds, blind = [], [], []
     for i, (name, fn, anchored) in enumerate(TAMPERS):
         base = work / f"tamper-{i}"
         arc = small_archive(base, imports=3)
@@ -439,6 +445,9 @@ def row_tamper(work: Path, log, show: bool = False) -> dict:
             args += ["--head", m.group(1)]
         out = subprocess.run(args, capture_output=True, text=True, env=_env())
         text = out.stdout + out.stderr
+        if anchored:  # what verify says without the anchor: exit 0 expected (issue 10 §2)
+            bare = subprocess.run(args[:-2], capture_output=True, text=True, env=_env())
+            blind.append(f"{name}: exit {bare.returncode} without --head")
         caught = clean and out.returncode == 8 and clue.lower() in text.lower()
         if show:
             log(f"--- {name}: exit {out.returncode}, clue {clue!r}\n{text.strip()[-800:]}")
@@ -454,7 +463,8 @@ def row_tamper(work: Path, log, show: bool = False) -> dict:
     tried = sum(r[0] for r in rows.values())
     passed = sum(r[1] for r in rows.values())
     note = (f"caught / tried: without an anchor {rows[False][1]}/{rows[False][0]}, with an "
-            f"external anchor (--head) {rows[True][1]}/{rows[True][0]}")
+            f"external anchor (--head) {rows[True][1]}/{rows[True][0]} ("
+            + "; ".join(blind) + ")")
     return dict(tried=tried, passed=passed, failed=tried - passed, note=note,
                 failures=failures, kinds=kinds)
 
