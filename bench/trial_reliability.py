@@ -8,6 +8,8 @@ Rows:
   sigkill   children that SIGKILL themselves at a random counted step of the filing machinery
             (as tests/test_archive_crash.py), across form filing, import, supersede, withdraw;
             after each kill the disk is checked before recovery, then verify (which recovers)
+  recovery  a supersede killed just after its audit entry, then the next filer (which finishes
+            it under the lock) killed at a random step of that recovery or of its own filing
   parallel  4 processes x 250 imports into one archive: 1,000 distinct continuous 件号
   tamper    one tampering per fresh small archive; `docgen verify` must exit 8 naming it
   hostile   the tests in tests/hostile/ (pytest -m "not slow"), counted from pytest's summary
@@ -61,14 +63,16 @@ CHILD = textwrap.dedent('''
     from docgen.forms import load_form
 
     root, fixtures, examples, op, target = (sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]),
-                                            sys.argv[4], int(sys.argv[5]))
+                                            sys.argv[4], sys.argv[5])
+    # target: N (the Nth counted step) or "after audit.append" (the first such step)
+    target = int(target) if target.isdigit() else target
     seen, armed = [0], [False]
 
     def counted(fn, name):
         def step(when):
             if armed[0]:
                 seen[0] += 1
-                if seen[0] == target:
+                if seen[0] == target or f"{when} {name}" == target:
                     print(f"KILL {when} {name}", file=sys.stderr, flush=True)
                     os.kill(os.getpid(), signal.SIGKILL)
         def wrapped(*a, **k):
@@ -229,6 +233,49 @@ def row_sigkill(work: Path, total: int, rng: random.Random, log) -> dict:
             + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items()))
             + "; killed at: " + ", ".join(f"{k} {v}" for k, v in where.most_common())
             + "; 件 filed by the end: " + ", ".join(f"{op} {n}" for op, n in sizes.items()))
+    return dict(tried=tried, passed=passed, failed=tried - passed, note=note, failures=failures)
+
+
+def row_recovery(work: Path, total: int, rng: random.Random, log) -> dict:
+    """A supersede killed right after its audit entry (committed, nothing moved: two moves
+    pending), then the next filer, which finishes it under the lock, killed at a random step
+    of that recovery or of its own filing; then the disk check and verify."""
+    script = work / "killer.py"
+    script.write_text(CHILD, encoding="utf-8")
+    arc = new_archive(work / "kill-recovery")
+    tried = passed = 0
+    where = collections.Counter()
+    failures = []
+    for trial in range(total):
+        target = rng.randint(1, 10)
+        problems = []
+        for op, point in (("supersede", "after audit.append"), ("import", str(target))):
+            proc = subprocess.run([sys.executable, str(script), str(arc.root), str(FIXTURES),
+                                   str(EXAMPLES), op, point, str(ROOT / "src")],
+                                  capture_output=True, text=True, timeout=300)
+            if proc.returncode != -signal.SIGKILL:
+                problems.append(f"{op} child exit {proc.returncode}: {proc.stderr[-400:]}")
+            problems += disk_problems(arc)
+        m = re.search(r"KILL (\w+) ([\w.]+)", proc.stderr)
+        if m:
+            where[f"{m.group(1)} {m.group(2)}"] += 1
+        tried += 1
+        report = Archive(arc.root).verify()
+        if not report.ok:
+            problems += [str(p) for p in report.problems]
+        problems += numbers_problems(Archive(arc.root))
+        records = {r.filing_number: r for r in Archive(arc.root).records()}
+        for r in records.values():  # every supersede finished: both sides linked
+            if r.status == "superseded" and (r.superseded_by not in records):
+                problems.append(f"{r.filing_number} superseded by a missing 件")
+        if problems:
+            failures.append(f"trial {trial} (recovery, step {target}): " + "; ".join(problems[:3]))
+            log(failures[-1])
+            arc = new_archive(work / f"kill-recovery-{trial}")
+        else:
+            passed += 1
+    note = ("second kill at: " + ", ".join(f"{k} {v}" for k, v in where.most_common())
+            + f"; {len(list(Archive(arc.root).record_dirs()))} 件 by the end")
     return dict(tried=tried, passed=passed, failed=tried - passed, note=note, failures=failures)
 
 
@@ -519,9 +566,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=20110420)
     ap.add_argument("--kills", type=int, default=200, help="SIGKILL trials (default 200)")
+    ap.add_argument("--recovery-kills", type=int, default=40,
+                    help="trials killing the filer that finishes a killed change (default 40)")
     ap.add_argument("--filers", type=int, default=4)
     ap.add_argument("--per-filer", type=int, default=250)
-    ap.add_argument("--rows", default="sigkill,parallel,tamper,hostile")
+    ap.add_argument("--rows", default="sigkill,recovery,parallel,tamper,hostile")
     ap.add_argument("--show-tamper", action="store_true", help="print each verify report")
     ap.add_argument("--markdown", action="store_true", help="print the RELIABILITY.md section")
     args = ap.parse_args(argv)
@@ -539,6 +588,8 @@ def main(argv=None) -> int:
             log(f"running {row} …")
             if row == "sigkill":
                 r = row_sigkill(work, args.kills, rng, log)
+            elif row == "recovery":
+                r = row_recovery(work, args.recovery_kills, rng, log)
             elif row == "parallel":
                 r = row_parallel(work, args.filers, args.per_filer, log)
             elif row == "tamper":
@@ -558,7 +609,8 @@ def main(argv=None) -> int:
     return 1 if any(r["failed"] for r in results.values()) else 0
 
 
-LABELS = {"sigkill": "SIGKILL at a random step of a filing", "parallel": "parallel filers",
+LABELS = {"sigkill": "SIGKILL at a random step of a filing",
+          "recovery": "SIGKILL during the recovery of a killed filing", "parallel": "parallel filers",
           "tamper": "tamper kinds caught", "hostile": "hostile inputs (tests/hostile)"}
 
 
