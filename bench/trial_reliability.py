@@ -8,6 +8,7 @@ Rows:
   sigkill   children that SIGKILL themselves at a random counted step of the filing machinery
             (as tests/test_archive_crash.py), across form filing, import, supersede, withdraw;
             after each kill the disk is checked before recovery, then verify (which recovers)
+  torn      the audit line's one write cut in half, then SIGKILL: the next verify drops it
   recovery  a supersede killed just after its audit entry, then the next filer (which finishes
             it under the lock) killed at a random step of that recovery or of its own filing
   parallel  4 processes x 250 imports into one archive: 1,000 distinct continuous 件号
@@ -89,6 +90,19 @@ CHILD = textwrap.dedent('''
     audit.append = counted(audit.append, "audit.append")
     intake.shutil.copyfile = counted(shutil.copyfile, "copyfile")
     stamp.stamp = counted(stamp.stamp, "stamp")
+
+    if target == "torn":  # the audit line's one write cut in half, then the kill
+        class TornOs:
+            def __getattr__(self, name):
+                return getattr(os, name)
+
+            def write(self, fd, data):
+                if armed[0]:
+                    os.write(fd, data[:len(data) // 2])
+                    print("KILL mid audit-write", file=sys.stderr, flush=True)
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return os.write(fd, data)
+        audit.os = TornOs()
 
     arc = Archive(root)
     form = load_form(examples / "plan.yaml")
@@ -233,6 +247,49 @@ def row_sigkill(work: Path, total: int, rng: random.Random, log) -> dict:
             + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items()))
             + "; killed at: " + ", ".join(f"{k} {v}" for k, v in where.most_common())
             + "; 件 filed by the end: " + ", ".join(f"{op} {n}" for op, n in sizes.items()))
+    return dict(tried=tried, passed=passed, failed=tried - passed, note=note, failures=failures)
+
+
+def row_torn(work: Path, total: int, log) -> dict:
+    """The audit append killed half-way through its one write: a torn last line. The next
+    lock holder drops it and deletes the uncommitted change; nothing was filed."""
+    script = work / "killer.py"
+    script.write_text(CHILD, encoding="utf-8")
+    arcs = {op: new_archive(work / f"torn-{op}") for op in OPS}
+    tried = passed = 0
+    dropped = 0
+    failures = []
+    for trial in range(total):
+        op = OPS[trial % len(OPS)]
+        arc = arcs[op]
+        before = len(list(arc.record_dirs()))
+        proc = subprocess.run([sys.executable, str(script), str(arc.root), str(FIXTURES),
+                               str(EXAMPLES), op, "torn", str(ROOT / "src")],
+                              capture_output=True, text=True, timeout=300)
+        tried += 1
+        problems = []
+        if proc.returncode != -signal.SIGKILL:
+            problems.append(f"child exit {proc.returncode}: {proc.stderr[-400:]}")
+        if not (arc.audit_path.read_bytes().endswith(b"\n")):
+            dropped += 1  # the torn line is there before recovery
+        else:
+            problems.append("no torn line was left")
+        report = Archive(arc.root).verify()
+        if not report.ok:
+            problems += [str(p) for p in report.problems]
+        if not any("half-written" in r for r in report.recovered):
+            problems.append(f"recovered: {report.recovered}")
+        problems += numbers_problems(Archive(arc.root))
+        if op in ("form", "import") and len(list(arc.record_dirs())) != before:
+            problems.append("a 件 appeared from an uncommitted filing")
+        if problems:
+            failures.append(f"trial {trial} (torn, {op}): " + "; ".join(problems[:3]))
+            log(failures[-1])
+            arcs[op] = new_archive(work / f"torn-{op}-{trial}")
+        else:
+            passed += 1
+    note = (f"{', '.join(OPS)} in turn; a torn last line left {dropped} times, dropped by "
+            "the next verify, the change deleted")
     return dict(tried=tried, passed=passed, failed=tried - passed, note=note, failures=failures)
 
 
@@ -566,11 +623,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=20110420)
     ap.add_argument("--kills", type=int, default=200, help="SIGKILL trials (default 200)")
+    ap.add_argument("--torn-kills", type=int, default=20,
+                    help="trials cutting the audit line's write in half (default 20)")
     ap.add_argument("--recovery-kills", type=int, default=40,
                     help="trials killing the filer that finishes a killed change (default 40)")
     ap.add_argument("--filers", type=int, default=4)
     ap.add_argument("--per-filer", type=int, default=250)
-    ap.add_argument("--rows", default="sigkill,recovery,parallel,tamper,hostile")
+    ap.add_argument("--rows", default="sigkill,torn,recovery,parallel,tamper,hostile")
     ap.add_argument("--show-tamper", action="store_true", help="print each verify report")
     ap.add_argument("--markdown", action="store_true", help="print the RELIABILITY.md section")
     args = ap.parse_args(argv)
@@ -588,6 +647,8 @@ def main(argv=None) -> int:
             log(f"running {row} …")
             if row == "sigkill":
                 r = row_sigkill(work, args.kills, rng, log)
+            elif row == "torn":
+                r = row_torn(work, args.torn_kills, log)
             elif row == "recovery":
                 r = row_recovery(work, args.recovery_kills, rng, log)
             elif row == "parallel":
@@ -610,6 +671,7 @@ def main(argv=None) -> int:
 
 
 LABELS = {"sigkill": "SIGKILL at a random step of a filing",
+          "torn": "SIGKILL half-way through the audit write",
           "recovery": "SIGKILL during the recovery of a killed filing", "parallel": "parallel filers",
           "tamper": "tamper kinds caught", "hostile": "hostile inputs (tests/hostile)"}
 
