@@ -88,7 +88,7 @@ def _choose_language(ctx, param, value):
               callback=_choose_language,
               help=N_("Language of messages and tables (default: the locale, LC_ALL, "
                       "LC_MESSAGES or LANG; zh_* is Chinese)."))
-@click.version_option(__version__, prog_name="docgen")
+@click.version_option(__version__, prog_name="docgen", help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx, verbose, quiet):
     """docgen: 民主评议 filings, from form file to filed, searchable archive.

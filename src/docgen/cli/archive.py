@@ -15,12 +15,12 @@ def archive_option(f):
     return click.option(
         "--archive", "archive_root", type=click.Path(path_type=Path), envvar="DOCGEN_ARCHIVE",
         default=Path("archive"), show_default=True,
-        help="The archive folder (or set DOCGEN_ARCHIVE).")(f)
+        help=N_("The archive folder (or set DOCGEN_ARCHIVE)."))(f)
 
 
 def by_option(f):
     return click.option("--by", metavar="NAME", type=TEXT,
-                        help="Who acts, for the audit log (default: the OS user).")(f)
+                        help=N_("Who acts, for the audit log (default: the OS user)."))(f)
 
 
 def _open(root: Path):
@@ -112,7 +112,16 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
                % {"archive": root, "fonds": fonds_code, "units": len(unit_pairs)})
 
 
-@click.command()
+STATUS_HELP = N_("""Show each filing the campaign calendar requires: on time, late, missing, or due,
+its 档号, and the command that makes it (docgen form new TYPE).
+
+\b
+Example:
+    docgen status --year 2011 --unit GHC
+    docgen status --year 2011 --strict --json""")
+
+
+@click.command(help=STATUS_HELP)
 @archive_option
 @click.option("--year", type=int, help=N_("Campaign year (default: the latest with filings)."))
 @click.option("--unit", type=TEXT, help=N_("One unit, by name or 机构代码."))
@@ -122,14 +131,6 @@ def init(ctx, root, archive_root, fonds_code, fonds_name, units, filing_office, 
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the rows as JSON."))
 @tsv_option
 def status(archive_root, year, unit, today, strict, as_json, as_tsv):
-    """Show each filing the campaign calendar requires: on time, late, missing, or due,
-    its 档号, and the command that makes it (docgen form new TYPE).
-
-    \b
-    Example:
-        docgen status --year 2011 --unit GHC
-        docgen status --year 2011 --strict --json
-    """
     from docgen.archive.status import MISSING
     from docgen.dates import parse_date
 
@@ -176,7 +177,21 @@ def state_label(row) -> str:
     return row.label
 
 
-@click.command()
+VERIFY_HELP = N_("""Run the DA/T 70 四性检测: 真实性, 完整性, 可用性, 安全性; exit 8 listing every problem.
+
+The last line prints the audit head (SEQ:HASH). Note it outside the archive: a later
+`verify --head SEQ:HASH` proves the log was not rewritten since (exit 8 naming the
+entry where it changed, when it was).
+
+\b
+Example:
+    docgen verify --archive archive
+    docgen verify --year 2011 --json
+    docgen verify --head 42:66c7f0f4d3…
+    docgen verify --against 规划处2011.zip""")
+
+
+@click.command(help=VERIFY_HELP)
 @archive_option
 @click.option("--year", type=int, help=N_("Check one year's records (the audit log is always "
               "checked whole)."))
@@ -189,19 +204,6 @@ def state_label(row) -> str:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @tsv_option
 def verify(archive_root, year, deep, head, bundle, as_json, as_tsv):
-    """Run the DA/T 70 四性检测: 真实性, 完整性, 可用性, 安全性; exit 8 listing every problem.
-
-    The last line prints the audit head (SEQ:HASH). Note it outside the archive: a later
-    `verify --head SEQ:HASH` proves the log was not rewritten since (exit 8 naming the
-    entry where it changed, when it was).
-
-    \b
-    Example:
-        docgen verify --archive archive
-        docgen verify --year 2011 --json
-        docgen verify --head 42:66c7f0f4d3…
-        docgen verify --against 规划处2011.zip
-    """
     from docgen.archive import anchor as anchors
 
     if head is not None and bundle is not None:

@@ -24,7 +24,21 @@ def _date(value, option: str):
         raise BadInput(_("%(option)s: %(problem)s") % {"option": option, "problem": e}) from None
 
 
-@click.command()
+SEARCH_HELP = N_("""Search filed records by their words; ranked hits with 档号, title and a snippet.
+
+Any Chinese string of two or more characters that occurs in a record finds it (审批 inside
+行政审批制度改革); Latin words and numbers too (GDP, 5G, 2011年). Titles weigh more.
+Quote a phrase ("限时 办结"), combine with AND, OR, NOT (or -word) and parentheses, and
+restrict with title:, unit:, type:, kind:, year:, number:.
+
+\b
+Example:
+    docgen search 行政审批
+    docgen search '审批 OR 听证' --type plan --year 2011
+    docgen search 'title:承诺 -撤回' --from 2011-04-01 --to 2011-06-30 --json""")
+
+
+@click.command(help=SEARCH_HELP)
 @click.argument("query", nargs=-1, required=True, type=TEXT)
 @click.option("--type", "type_", type=TYPES, help=N_("Only this form type."))
 @click.option("--year", type=click.IntRange(1000, 9999), help=N_("Only this year (年度)."))
@@ -41,19 +55,6 @@ def _date(value, option: str):
 @click.pass_context
 def search(ctx, query, type_, year, unit, date_from, date_to, limit, as_json, as_tsv,
            archive_root):
-    """Search filed records by their words; ranked hits with 档号, title and a snippet.
-
-    Any Chinese string of two or more characters that occurs in a record finds it (审批 inside
-    行政审批制度改革); Latin words and numbers too (GDP, 5G, 2011年). Titles weigh more.
-    Quote a phrase ("限时 办结"), combine with AND, OR, NOT (or -word) and parentheses, and
-    restrict with title:, unit:, type:, kind:, year:, number:.
-
-    \b
-    Example:
-        docgen search 行政审批
-        docgen search '审批 OR 听证' --type plan --year 2011
-        docgen search 'title:承诺 -撤回' --from 2011-04-01 --to 2011-06-30 --json
-    """
     from docgen.search import search as run_search
 
     hits = run_search(_open(archive_root), " ".join(query), type=type_, year=year, unit=unit,
