@@ -28,14 +28,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "file": ("filing", "file", N_("File forms into the archive (档号, 归档章, metadata).")),
     "import": ("filing", "import_", N_("File documents docgen did not make (PDF/A, Word).")),
     "withdraw": ("filing", "withdraw", N_("Withdraw (撤回) a filed 件; nothing is deleted.")),
-    "status": ("archive", "status", N_("Show which filings the campaign calendar requires, and their state.")),
+    "status": ("archive", "status",
+               N_("Show which filings the campaign calendar requires, and their state.")),
     "verify": ("archive", "verify", N_("Run the DA/T 70 四性检测 on the archive.")),
     "search": ("search", "search", N_("Search filed records by their Chinese words.")),
     "index": ("search", "index", N_("Rebuild the search index from the archive.")),
-    "layout": ("layout", "layout", N_("Check PDFs against the GB/T 9704 page layout, rule by rule.")),
-    "bundle": ("bundle", "bundle", N_("Bundle filed records for inspection (BagIt zip), or verify one.")),
+    "layout": ("layout", "layout",
+               N_("Check PDFs against the GB/T 9704 page layout, rule by rule.")),
+    "bundle": ("bundle", "bundle",
+               N_("Bundle filed records for inspection (BagIt zip), or verify one.")),
     "user": ("user", "user", N_("Manage the accounts of the web pages (roles, units, passwords).")),
-    "serve": ("serve", "serve", N_("Serve the bureau's web pages on the archive (accounts, roles).")),
+    "serve": ("serve", "serve",
+              N_("Serve the bureau's web pages on the archive (accounts, roles).")),
 }
 
 
