@@ -40,9 +40,14 @@ def commands():
 
 
 def render() -> str:
+    """The reference in English, whatever the locale (it is committed; a test compares it)."""
     import click
 
-    from docgen.cli import cli
+    from docgen.cli import cli, translate_help
+    from docgen.i18n import use_cli_language
+
+    use_cli_language("en")
+    translate_help(cli)
 
     parts = ["# docgen command reference",
              "",

@@ -12,6 +12,20 @@ EXAMPLES = ROOT / "examples"
 CORPUS = ROOT / "corpus" / "government_work_reports.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Tests read docgen's English unless they ask for Chinese (LANG or --lang): the
+    developer's own locale never changes what a test sees."""
+    from docgen.i18n import use_cli_language
+
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    use_cli_language("en")
+    yield
+    use_cli_language("en")
+
+
 @pytest.fixture
 def examples(tmp_path) -> Path:
     """A private copy of the bundled example forms."""

@@ -57,7 +57,7 @@ def test_init_file_import_status_verify(root, sources, docgen):
     hearing = next(r for r in data["rows"] if r["step"] == "hearing")
     assert code == 0 and hearing["filing_numbers"] == ["Z109-WS·2011-D30-GHC-0001"]
     code, out, _ = docgen("status", "--archive", root, "--year", "2011", "--today",
-                          "2011-07-01", "--strict")
+                          "2011-07-01", "--strict", "--tsv")
     assert code == 11 and "GHC\t部署动员\t工作方案\t2011-04-20\tmissing" in out
     code, out, _ = docgen("verify", "--archive", root, "--json")
     assert code == 0 and json.loads(out)["ok"] is True
@@ -80,7 +80,7 @@ def test_verify_reports_every_problem_with_exit_8(root, sources, docgen):
     rec.files["pdf"].chmod(0o644)
     rec.files["pdf"].write_bytes(rec.files["pdf"].read_bytes()[:-100])
     (root / "stray.txt").write_text("x")
-    code, out, err = docgen("verify", "--archive", root)
+    code, out, err = docgen("verify", "--archive", root, "--tsv")
     assert code == 8 and "真实性\tFAIL" in out and "安全性\tFAIL" in out
     assert "stray.txt" in err and "size is" in err and "Traceback" not in err
 

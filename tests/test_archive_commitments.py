@@ -168,5 +168,5 @@ def test_status_names_form_type_and_command(arc, sources, docgen):
     assert (rows["hearing"]["form_type"], rows["hearing"]["deadline"], rows["hearing"]["state"],
             rows["hearing"]["kind"]) == ("hearing", "2011-06-30", "due", "听证会纪要")
     code, out, err = docgen("status", "--archive", arc.root, "--year", "2011", "--unit", "GHC",
-                            "--today", "2011-06-01")
+                            "--today", "2011-06-01", "--tsv")
     assert "\t听证会纪要\t2011-06-30\tdue in 29 days\t-\tdocgen form new hearing" in out

@@ -111,7 +111,9 @@ def test_filters_and_field_queries(filed, docgen):
 def test_limit_says_how_many_more(filed, docgen):
     arc, *_ = filed
     code, out, err = docgen("search", "--archive", arc.root, "--limit", "1", "建设局")
-    assert code == 0 and out.count("\n    ") == 2  # one hit: title and snippet lines
+    head, hit, snippet = out.splitlines()  # the header, one hit, its snippet indented
+    assert code == 0 and head.split()[:2] == ["档号", "date"]
+    assert hit.startswith("Z109-WS·") and snippet.startswith("    ")
     assert "1 of 5 hits shown" in err
 
 

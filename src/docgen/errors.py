@@ -53,10 +53,14 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
+        # the what and the fix from docgen's fixed set are shown in the language the CLI
+        # installed (docgen.i18n); field names and quoted values stay as written
+        from docgen.i18n import cli_gettext as _
+
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
-        fix = f" — {self.fix}" if self.fix else ""
-        return f"{where}:{field} {self.what}{fix}"
+        fix = f" — {_(self.fix)}" if self.fix else ""
+        return f"{where}:{field} {_(self.what)}{fix}"
 
 
 class FormError(DocgenError):

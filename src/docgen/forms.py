@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from docgen import rules
 from docgen import placeholders
 from docgen.errors import BadInput, FormError, Problem
+from docgen.i18n import N_
 from docgen.models import FORM_MODELS, Form
 from docgen.models_campaign import COMPUTED
 from docgen.vocab import FORM_TYPES, REFUSED_FORM_SUFFIXES, form_type_code
@@ -372,15 +373,15 @@ def _line(positions: Positions, loc: tuple) -> int | None:
 _FIXES = {
     "missing": "add it (see `docgen form new TYPE` for an example)",
     "extra_forbidden": "remove it or correct its spelling (`docgen form schema TYPE` lists fields)",
-    "string_type": "write it as text",
-    "list_type": "write it as a list, one `- item` per line",
-    "too_short": "give at least one entry",
+    "string_type": N_("write it as text"),
+    "list_type": N_("write it as a list, one `- item` per line"),
+    "too_short": N_("give at least one entry"),
     "literal_error": "",
-    "string_too_short": "fill it in",
-    "string_too_long": "shorten it",
-    "string_pattern_mismatch": "use capital letters and digits only, e.g. GHC",
-    "model_type": "write it as `key: value` fields",
-    "dict_type": "write it as `key: value` fields",
+    "string_too_short": N_("fill it in"),
+    "string_too_long": N_("shorten it"),
+    "string_pattern_mismatch": N_("use capital letters and digits only, e.g. GHC"),
+    "model_type": N_("write it as `key: value` fields"),
+    "dict_type": N_("write it as `key: value` fields"),
 }
 
 
@@ -393,19 +394,19 @@ def _problem(err: dict, positions: Positions, name: str, kind_name: str) -> Prob
         what, _, fix = str(err.get("ctx", {}).get("error", msg)).partition(" — ")
         return Problem(name, _line(positions, loc), field, what, fix)
     if kind == "missing":
-        what = "is required but missing"
+        what = N_("is required but missing")
     elif kind == "extra_forbidden" and loc and loc[-1] in COMPUTED:
-        return Problem(name, _line(positions, loc), field, "is computed by docgen, never typed",
+        return Problem(name, _line(positions, loc), field, N_("is computed by docgen, never typed"),
                        f"remove it: {COMPUTED[loc[-1]]}")
     elif kind == "extra_forbidden":
-        what = "is not a field of this form"
+        what = N_("is not a field of this form")
     elif kind == "too_short" and "list" in msg.lower():
-        what = "is empty"
+        what = N_("is empty")
     else:
         what = msg[0].lower() + msg[1:] if msg else kind
     fix = _FIXES.get(kind, "").replace("TYPE", kind_name)
     if kind == "too_short" and loc and loc[-1] in ("key_problems", "measures"):
-        fix = "the plan must state at least one 拟解决的重点问题 and one 主要做法"
+        fix = N_("the plan must state at least one 拟解决的重点问题 and one 主要做法")
     return Problem(name, _line(positions, loc), field, what, fix)
 
 

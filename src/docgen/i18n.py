@@ -17,6 +17,7 @@ import gettext
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 WEB = "web"
+CLI = "docgen"  # the command line's domain: English msgids, a zh_CN catalog
 
 _current: contextvars.ContextVar[gettext.NullTranslations] = contextvars.ContextVar(
     "docgen_translations", default=gettext.NullTranslations())
@@ -27,7 +28,8 @@ def translations(lang: str, domain: str = WEB) -> gettext.NullTranslations:
     from importlib.resources import files
 
     localedir = files("docgen") / "locale"
-    return gettext.translation(domain, localedir=str(localedir), languages=[lang],
+    languages = ["zh_CN", "zh"] if lang == "zh" else [lang]
+    return gettext.translation(domain, localedir=str(localedir), languages=languages,
                                fallback=True)
 
 
@@ -69,3 +71,40 @@ def negotiate(accept_language: str | None) -> str:
         if lang in LANGUAGES and q > 0:
             choices.append((-q, i, lang))
     return min(choices)[2] if choices else DEFAULT
+
+
+# --- the command line: one language for the whole process, chosen at the CLI edge ----------
+
+_cli: gettext.NullTranslations = gettext.NullTranslations()
+_cli_lang = "en"
+
+
+def cli_language(lang: str | None, environ) -> str:
+    """zh or en: `--lang` when given, else the locale (LC_ALL, then LC_MESSAGES, then LANG;
+    zh_* is Chinese, anything else English)."""
+    if lang:
+        return "zh" if lang.lower().startswith("zh") else "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def use_cli_language(lang: str) -> None:
+    """Install `lang` for the command line's messages (`cli_gettext`); called at the CLI edge."""
+    global _cli, _cli_lang
+    _cli_lang = lang if lang in LANGUAGES else "en"
+    _cli = gettext.NullTranslations() if _cli_lang == "en" else translations(_cli_lang, CLI)
+
+
+def current_cli_language() -> str:
+    return _cli_lang
+
+
+def cli_gettext(message: str) -> str:
+    return _cli.gettext(message) if message else message
+
+
+def cli_ngettext(singular: str, plural: str, n: int) -> str:
+    return _cli.ngettext(singular, plural, n)

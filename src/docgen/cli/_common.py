@@ -8,6 +8,14 @@ import sys
 
 import click
 
+from docgen.i18n import cli_gettext as _
+from docgen.i18n import cli_ngettext as ngettext
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalog where it is declared; `_()` translates it where shown."""
+    return message
+
 
 def progressbar(items, *, label: str, silent: bool, length: int | None = None):
     """Iterate `items` behind a progress bar on stderr, unless silent or there are few."""
@@ -34,7 +42,7 @@ def notice(ctx: click.Context, message: str) -> None:
 @contextlib.contextmanager
 def conversion_progress(ctx: click.Context, n: int):
     """A progress bar over n conversions; yields the `on_done` callback docgen.convert calls."""
-    with progressbar(range(n), label="Converting", silent=quiet(ctx)) as bar:
+    with progressbar(range(n), label=_("Converting"), silent=quiet(ctx)) as bar:
         def on_done(src, pdf, reason):
             if hasattr(bar, "update"):
                 bar.update(1)
@@ -103,7 +111,7 @@ class TextOption(click.ParamType):
         if problem:
             where = (param.opts[0] if param is not None and param.opts else
                      (param.human_readable_name if param is not None else "value"))
-            raise BadInput(f"{where}: {problem}")
+            raise BadInput(_("%(option)s: %(problem)s") % {"option": where, "problem": problem})
         return value
 
 
@@ -126,10 +134,39 @@ def safe(text) -> str:
     return visible("" if text is None else text)
 
 
+def width(text: str) -> int:
+    """Columns `text` takes in a terminal: East Asian Wide and Fullwidth characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(header, rows) -> list[str]:
+    """Lines of a table under its header row, columns aligned by display width (a Chinese
+    character is two columns wide); cells escaped like `safe`, the last column unpadded."""
+    cells = [[safe(c) for c in row] for row in [header, *rows]]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
+    return ["  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths)).rstrip()
+            for row in cells]
+
+
+def echo_table(header, rows, *, as_tsv: bool = False) -> None:
+    """A table on stdout: aligned under a header row, or `--tsv`: tab-separated, no header."""
+    lines = [tsv(*row) for row in rows] if as_tsv else table(header, rows)
+    for line in lines:
+        click.echo(line)
+
+
+def tsv_option(f):
+    return click.option("--tsv", "as_tsv", is_flag=True,
+                        help=N_("Print tab-separated lines without a header (for scripts)."))(f)
+
+
 @contextlib.contextmanager
-def pages_progress(ctx: click.Context, label: str = "Reading scans"):
+def pages_progress(ctx: click.Context, label: str | None = None):
     """A progress bar over pages, made at the first report (the total is known only then);
     yields the `progress(done, total)` callback docgen.scan.normalize calls."""
+    label = label or _("Reading scans")
     with contextlib.ExitStack() as stack:
         state = {"bar": None, "shown": 0}
 

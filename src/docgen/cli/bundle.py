@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import TEXT, echo_json, notice, progressbar, quiet, record_types
+from docgen.cli._common import (N_, TEXT, _, echo_json, notice, progressbar, quiet,
+                                record_types)
 from docgen.cli.archive import archive_option
 from docgen.errors import BadInput
 
 RECORD_TYPES = record_types()
+LABELS = (N_("staging"),)  # the progress labels docgen.bundle gives, shown translated
 
 
 @click.group(invoke_without_command=True)
@@ -51,7 +53,7 @@ def bundle(ctx, year, unit, record_type, output, include_classified, allow_unver
     if ctx.invoked_subcommand is not None:
         return
     if output is None:
-        raise click.UsageError("give the bundle's file name: -o FILE.zip", ctx)
+        raise click.UsageError(_("give the bundle's file name: -o FILE.zip"), ctx)
     from docgen.archive import Archive
     from docgen.bundle import BundleOptions, make_bundle
 
@@ -61,18 +63,19 @@ def bundle(ctx, year, unit, record_type, output, include_classified, allow_unver
                             checksums=("sha256",) if sha256_only else ("sha256", "sha512"))
 
     def bar(items, label):
-        with progressbar(items, label=label, silent=quiet(ctx)) as it:
+        with progressbar(items, label=_(label), silent=quiet(ctx)) as it:
             yield from it
 
     report = make_bundle(Archive(archive_root), output, options, progress=bar, processes=jobs)
     if report.unverified:
-        notice(ctx, f"warning: the archive fails 四性检测 ({len(report.archive_problems)} "
-                    "problem(s)); the bundle is marked unverified")
+        notice(ctx, _("warning: the archive fails 四性检测 (%(count)d problem(s)); the bundle "
+                      "is marked unverified") % {"count": len(report.archive_problems)})
     if report.left_out:
-        notice(ctx, f"{len(report.left_out)} classified 件 left out "
-                    "(--include-classified to bundle them)")
-    notice(ctx, f"bundled {len(report.records)} 件, {report.zip_bytes} bytes, "
-                f"sha256 {report.sha256}")
+        notice(ctx, _("%(count)d classified 件 left out (--include-classified to bundle them)")
+               % {"count": len(report.left_out)})
+    notice(ctx, _("bundled %(records)d 件, %(bytes)d bytes, sha256 %(sha256)s")
+           % {"records": len(report.records), "bytes": report.zip_bytes,
+              "sha256": report.sha256})
     if as_json:
         echo_json(report.to_json())
     else:
@@ -100,13 +103,16 @@ def verify(ctx, zip_path, max_ratio, max_bytes, as_json):
     from docgen.bundle import VerifyLimits, verify_bundle
 
     if max_ratio <= 0 or max_bytes <= 0:
-        raise BadInput("--max-ratio and --max-bytes must be positive")
+        raise BadInput(_("--max-ratio and --max-bytes must be positive"))
     result = verify_bundle(zip_path, limits=VerifyLimits(max_ratio=max_ratio,
                                                          max_bytes=max_bytes))
     if result.unverified:
-        notice(ctx, f"note: {zip_path} was made from an archive that failed 四性检测 "
-                    f"({result.info.get('Docgen-Archive-Verified')})")
+        notice(ctx, _("note: %(path)s was made from an archive that failed 四性检测 "
+                      "(%(state)s)") % {"path": zip_path,
+                                        "state": result.info.get("Docgen-Archive-Verified")})
     if as_json:
         echo_json(result.to_json())
     else:
-        click.echo(f"{zip_path}: OK, {result.records} 件, bag {result.info.get('External-Identifier')}")
+        click.echo(_("%(path)s: OK, %(records)d 件, bag %(bag)s")
+                   % {"path": zip_path, "records": result.records,
+                      "bag": result.info.get("External-Identifier")})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import conversion_progress, notice
+from docgen.cli._common import _, conversion_progress, notice
 from docgen.errors import ConversionFailed
 
 
@@ -42,8 +42,10 @@ def convert(ctx, files, out_dir, timeout, workers):
             click.echo(result.converted[src])
     for src, why in result.retried.items():
         if src in result.converted:
-            notice(ctx, f"docgen: note: {src}: converted on the second try (first: {why})")
+            notice(ctx, _("docgen: note: %(path)s: converted on the second try (first: "
+                          "%(reason)s)") % {"path": src, "reason": why})
     if result.failed:
         raise ConversionFailed(
-            f"{len(result.failed)} of {len(files)} file(s) could not be converted to PDF/A",
+            _("%(failed)d of %(count)d file(s) could not be converted to PDF/A")
+            % {"failed": len(result.failed), "count": len(files)},
             [f"{src}: {why}" for src, why in result.failed.items()])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import (TEXT, TextOption, classifications, conversion_progress,
+from docgen.cli._common import (TEXT, TextOption, _, classifications, conversion_progress,
                                 echo_json, notice, pages_progress, record_types, retentions,
                                 tsv)
 from docgen.cli.archive import _open, archive_option, by_option
@@ -93,28 +93,28 @@ def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json,
         docgen file examples/plan.yaml --supersedes Z109-WS·2011-D30-GHC-0001
     """
     if withdraw_number:
-        notice(ctx, "docgen: `file --withdraw` is deprecated; use `docgen withdraw 档号 "
-                    "--reason …` (it will be removed in the next release)")
+        notice(ctx, _("docgen: `file --withdraw` is deprecated; use `docgen withdraw 档号 "
+                      "--reason …` (it will be removed in the next release)"))
         if paths:
-            raise BadInput("--withdraw takes a 档号, not files")
+            raise BadInput(_("--withdraw takes a 档号, not files"))
         _withdraw(ctx, archive_root, withdraw_number, reason, by, as_json)
         return
     if is_import:
-        notice(ctx, "docgen: `file --import` is deprecated; use `docgen import FILE… --title … "
-                    "--date …` (it will be removed in the next release)")
+        notice(ctx, _("docgen: `file --import` is deprecated; use `docgen import FILE… --title "
+                      "… --date …` (it will be removed in the next release)"))
         _import(ctx, archive_root, paths, import_fields, submitted=submitted,
                 supersedes=supersedes, duplicate_ok=duplicate_ok, as_json=as_json, by=by)
         return
     used = [f"--{k.replace('_', '-')}" for k, v in import_fields.items()
             if v and _IMPORT_DEFAULTS.get(k) != v]
     if used:
-        raise BadInput(f"{', '.join(used)} only go with `docgen import`; a form file carries "
-                       "its own fields")
+        raise BadInput(_("%(options)s only go with `docgen import`; a form file carries its "
+                         "own fields") % {"options": ", ".join(used)})
     if not paths:
-        raise BadInput("name the form files to file (documents docgen did not make: "
-                       "`docgen import FILE…`)")
+        raise BadInput(_("name the form files to file (documents docgen did not make: "
+                         "`docgen import FILE…`)"))
     if supersedes and len(paths) != 1:
-        raise BadInput("--supersedes replaces one 件: give exactly one file")
+        raise BadInput(_("--supersedes replaces one 件: give exactly one file"))
     from docgen.archive import FilingOptions
     from docgen.pipeline import file_forms
 
@@ -128,7 +128,7 @@ def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json,
         filed = file_forms(arc, paths, options=options, on_converted=on_converted,
                            context=context)
     for n in context.notices:
-        notice(ctx, f"docgen: warning: {n}")
+        notice(ctx, _("docgen: warning: %(notice)s") % {"notice": n})
     _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)
 
 
@@ -225,10 +225,10 @@ def _update_index(ctx, arc, filing, head) -> None:
     try:
         message = sync(arc, filing=filing)
     except Exception as e:  # noqa: BLE001 - the filings are done and durable whatever this does
-        message = (f"search index not updated ({type(e).__name__}: {e}); the next search or "
-                   "filing catches up")
+        message = (_("search index not updated (%(error)s: %(message)s); the next search or "
+                     "filing catches up") % {"error": type(e).__name__, "message": e})
     if message:
-        notice(ctx, f"docgen: {message}")
+        notice(ctx, _("docgen: %(message)s") % {"message": message})
 
 
 def _withdraw(ctx, archive_root, filing_number, reason, by, as_json):
@@ -243,16 +243,16 @@ def _import(ctx, archive_root, paths, fields, *, submitted, supersedes, duplicat
     from docgen.pipeline import import_files
 
     if not paths:
-        raise BadInput("name the files to import")
+        raise BadInput(_("name the files to import"))
     if supersedes and len(paths) != 1 and not one_item:
-        raise BadInput("--supersedes replaces one 件: give exactly one file")
+        raise BadInput(_("--supersedes replaces one 件: give exactly one file"))
     fields = dict(fields)
     pdf = fields.pop("pdf", None)
     fields["type"] = fields.pop("doc_type") or "other"
     missing = [o for o, k in (("--title", "title"), ("--date", "date")) if not fields.get(k)]
     if missing:
-        raise BadInput(f"import needs {' and '.join(missing)}, e.g. --title 规划处听证会纪要 "
-                       "--date 2011-06-10")
+        raise BadInput(_("import needs %(options)s, e.g. --title 规划处听证会纪要 --date "
+                         "2011-06-10") % {"options": _(" and ").join(missing)})
     options = ImportOptions.build(**fields, by=by, supersedes=supersedes, submitted=submitted,
                                   duplicate_ok=duplicate_ok)
     arc = _open_for_filing(ctx, archive_root)
@@ -267,8 +267,9 @@ def _filed_or_raise(ctx, filed, n: int):
     """The records filed; when some could not be converted, report those filed, then fail."""
     if filed.failed:
         _report(ctx, filed.records, False)
-        raise ConversionFailed(f"{len(filed.failed)} of {n} document(s) could not be "
-                               "converted to PDF/A and were not filed",
+        raise ConversionFailed(_("%(failed)d of %(count)d document(s) could not be converted "
+                                 "to PDF/A and were not filed")
+                               % {"failed": len(filed.failed), "count": n},
                                [f"{p}: {why}" for p, why in filed.failed.items()])
     return filed.records
 
@@ -283,4 +284,4 @@ def _report(ctx, recs, as_json: bool) -> None:
             click.echo(tsv(r.filing_number, r.status, r.title))
     for r in recs:
         for n in r.notices:
-            notice(ctx, f"docgen: {n}")
+            notice(ctx, _("docgen: %(message)s") % {"message": n})

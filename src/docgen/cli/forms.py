@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import conversion_progress, form_types, notice
+from docgen.cli._common import _, conversion_progress, form_types, notice
 from docgen.errors import BadInput, ConversionFailed, FormError, TemplateError
 from docgen.vocab import FORM_TYPES
 
@@ -45,7 +45,7 @@ def _context(archive_root):
 
 def _notices(ctx, context) -> None:
     for n in context.notices:
-        notice(ctx, f"docgen: warning: {n}")
+        notice(ctx, _("docgen: warning: %(notice)s") % {"notice": n})
 
 
 @form.command("new")
@@ -74,26 +74,29 @@ def form_new(ctx, form_type, as_xlsx, output, archive_root, year, unit):
     from docgen.starters import starter_data, starter_yaml
 
     if (year or unit) and archive_root is None:
-        raise BadInput("--year and --unit go with --archive (they find the filed 承诺书)")
+        raise BadInput(_("--year and --unit go with --archive (they find the filed 承诺书)"))
     if as_xlsx and output is None:
-        raise BadInput("--xlsx writes a workbook: name it with -o, e.g. -o 承诺书.xlsx")
+        raise BadInput(_("--xlsx writes a workbook: name it with -o, e.g. -o 承诺书.xlsx"))
     if output is not None and output.exists():
-        raise BadInput(f"{output}: already exists — choose another name or delete it first")
+        raise BadInput(_("%(path)s: already exists — choose another name or delete it first")
+                       % {"path": output})
     if output is not None and as_xlsx != (output.suffix.lower() == ".xlsx"):
-        raise BadInput(f"{output}: an .xlsx name goes with --xlsx, a .yaml name without it")
+        raise BadInput(_("%(path)s: an .xlsx name goes with --xlsx, a .yaml name without it")
+                       % {"path": output})
     prefill = None
     if archive_root is not None:
         from docgen.archive import Archive
         from docgen.archive.commitments import filed_commitment
 
         if form_type not in ("fulfillment", "summary"):
-            raise BadInput("--archive pre-fills a fulfillment or summary from the filed 承诺书")
+            raise BadInput(_("--archive pre-fills a fulfillment or summary from the filed 承诺书"))
         if not (year and unit):
-            raise BadInput("--archive needs --year and --unit, e.g. --year 2011 --unit GHC")
+            raise BadInput(_("--archive needs --year and --unit, e.g. --year 2011 --unit GHC"))
         try:
             prefill = filed_commitment(Archive(archive_root), year, unit)
         except LookupError as e:
-            raise BadInput(f"{e.args[0]} — file the 承诺书 first") from None
+            raise BadInput(_("%(problem)s — file the 承诺书 first") % {"problem": e.args[0]}) \
+                from None
     data = starter_data(form_type, prefill)
     if as_xlsx:
         from docgen.xlsx_forms import write
@@ -135,11 +138,12 @@ def form_check(ctx, files, archive_root):
             bad += 1
             problems.extend(e.details or [e.message])
             continue
-        click.echo(f"{path}: ok ({f.type}, {f.display_title})")
+        click.echo(_("%(path)s: ok (%(type)s, %(title)s)")
+                   % {"path": path, "type": f.type, "title": f.display_title})
     _notices(ctx, context)
     if problems:
-        raise FormError(f"{len(problems)} problem(s) in {bad} of {len(files)} form file(s)",
-                        problems)
+        raise FormError(_("%(problems)d problem(s) in %(bad)d of %(count)d form file(s)")
+                        % {"problems": len(problems), "bad": bad, "count": len(files)}, problems)
 
 
 @form.command("schema")
@@ -184,7 +188,7 @@ def template_check(path, form_type):
 
     if form_type is None:
         if not path.is_file():
-            raise BadInput(f"{path}: no such template — check the path")
+            raise BadInput(_("%(path)s: no such template — check the path") % {"path": path})
         form_type = template_type(path)
         if form_type is None:
             raise BadInput(f"{path}: the template does not say which form it is for (core "
@@ -192,14 +196,16 @@ def template_check(path, form_type):
                            f"--type {'|'.join(FORM_TYPES)}")
     report = check_template(path, form_type)
     for name in report.unused:
-        click.echo(f"{path}: note: the {form_type} form's field {name!r} is not shown")
+        click.echo(_("%(path)s: note: the %(type)s form's field %(field)r is not shown")
+                   % {"path": path, "type": form_type, "field": name})
     problems = report.syntax_errors + [
         f"{path}: uses {{{{ {name} }}}}, which the {form_type} form does not define — "
         f"see `docgen form schema {form_type}`" for name in report.unknown] + list(
         report.render_errors)
     if problems:
-        raise TemplateError(f"{path}: {len(problems)} problem(s) in the template", problems)
-    click.echo(f"{path}: ok ({form_type})")
+        raise TemplateError(_("%(path)s: %(count)d problem(s) in the template")
+                            % {"path": path, "count": len(problems)}, problems)
+    click.echo(_("%(path)s: ok (%(type)s)") % {"path": path, "type": form_type})
 
 
 @template.command("vars")
@@ -218,7 +224,7 @@ def template_vars(form_type):
     from docgen.render import template_vars as names
 
     rows = names(form_type)
-    width = max(len(n) for n, _ in rows)
+    width = max(len(n) for n, _what in rows)
     for name, what in rows:
         click.echo(f"{name.ljust(width)}  {what}")
 
@@ -255,8 +261,9 @@ def generate(ctx, forms, out_dir, template, pdf, force, duplex):
     for path in result.written:
         click.echo(path)
     for line in result.layout:
-        click.echo(f"docgen: warning: {line}", err=True)
+        click.echo(_("docgen: warning: %(notice)s") % {"notice": line}, err=True)
     if result.failed:
-        raise ConversionFailed(f"{len(result.failed)} of {len(result.docx)} document(s) could "
-                               "not be converted to PDF/A",
+        raise ConversionFailed(_("%(failed)d of %(count)d document(s) could not be converted "
+                                 "to PDF/A") % {"failed": len(result.failed),
+                                                "count": len(result.docx)},
                                [f"{p}: {why}" for p, why in result.failed.items()])

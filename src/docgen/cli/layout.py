@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import echo_json
+from docgen.cli._common import _, echo_json, width
 from docgen.errors import VerifyFailed
 
 
@@ -49,28 +49,28 @@ def check(files, as_json, duplex):
     failed = [(r, f) for r in reports for f in r.failed]
     if failed:
         raise VerifyFailed(
-            f"{len(failed)} layout rule(s) failed in {len({r.path for r, _ in failed})} of "
-            f"{len(reports)} PDF(s)",
+            _("%(failed)d layout rule(s) failed in %(pdfs)d of %(count)d PDF(s)")
+            % {"failed": len(failed), "pdfs": len({r.path for r, _f in failed}),
+               "count": len(reports)},
             [f"{r.path}: {f.rule} ({f.label}, GB/T 9704 {f.clause}): {f.measured}; expected "
              f"{f.expected}" for r, f in failed])
 
 
 def table(report) -> str:
     """rule | measured | expected | ok, one line per rule, under a line naming the file."""
-    rows = [("rule", "measured", "expected", "ok")] + [
+    rows = [(_("rule"), _("measured"), _("expected"), _("ok"))] + [
         (f.rule, f.measured, f.expected, f.status) for f in report.findings]
     widths = [min(max(_width(r[i]) for r in rows), cap) for i, cap in enumerate((22, 48, 44, 4))]
-    lines = [f"{report.path} ({report.pages} page(s)): {'ok' if report.ok else 'FAILED'}"]
+    lines = [_("%(path)s (%(pages)d page(s)): %(result)s")
+             % {"path": report.path, "pages": report.pages,
+                "result": _("ok") if report.ok else _("FAILED")}]
     for row in rows:
         lines.append("  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+_width = width
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+def _pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import notice
+from docgen.cli._common import _, notice
 from docgen.cli.archive import archive_option
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -44,12 +44,12 @@ def serve(ctx, archive_root, host, port, behind_https, workdir, workers):
     app = create_app(WebOptions(archive_root=archive_root, workdir=workdir,
                                 secure_cookies=behind_https, workers=workers))
     if not app.state.accounts.list():
-        notice(ctx, f"docgen: no accounts yet — add one: docgen user add NAME --role archivist "
-                    f"--archive {archive_root}")
+        notice(ctx, _("docgen: no accounts yet — add one: docgen user add NAME --role "
+                      "archivist --archive %(archive)s") % {"archive": archive_root})
     if not behind_https:
-        where = "on this machine only" if host in LOOPBACK else "to the network"
-        notice(ctx, f"docgen: serving plain HTTP {where} at http://{host}:{port}/ — put an "
-                    "HTTPS reverse proxy (nginx, Caddy) in front for other machines and pass "
-                    "--behind-https")
+        where = _("on this machine only") if host in LOOPBACK else _("to the network")
+        notice(ctx, _("docgen: serving plain HTTP %(where)s at %(url)s — put an HTTPS reverse "
+                      "proxy (nginx, Caddy) in front for other machines and pass "
+                      "--behind-https") % {"where": where, "url": f"http://{host}:{port}/"})
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
                 proxy_headers=behind_https, forwarded_allow_ips="127.0.0.1")

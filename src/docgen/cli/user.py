@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from docgen.cli._common import echo_json
+from docgen.cli._common import _, echo_json
 from docgen.cli.archive import archive_option
 from docgen.errors import BadInput
 
@@ -66,8 +66,8 @@ def user_add(name, role, units, password_stdin, archive_root):
     unknown = [u for u in units if settings.unit_name(u) is None]
     if unknown:
         known = ", ".join(f"{u.code} ({u.name})" for u in settings.units) or "none"
-        raise BadInput(f"--unit {', '.join(unknown)}: not a unit code of the archive — use one "
-                       f"of: {known}")
+        raise BadInput(_("--unit %(units)s: not a unit code of the archive — use one of: "
+                         "%(known)s") % {"units": ", ".join(unknown), "known": known})
     account = accounts.add(name, role=role, units=units, password=_password(password_stdin))
     click.echo(f"{account.name}\t{account.role}\t{' '.join(account.units) or '-'}")
 
