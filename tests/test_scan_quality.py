@@ -41,7 +41,7 @@ def test_a_scanned_plan_is_read_and_found(plan_pdf, tmp_path, docgen, dpi, grey)
     assert docgen("init", root, "--fonds-code", "Z109", "--fonds-name", "区建设局",
                   "--unit", "区建设局规划处=GHC")[0] == 0
     code, out, err = docgen("import", "--archive", root, "--one-item", *pages,
-                            "--type", "other", "--kind", "其他", "--title", "扫描件",
+                            "--type", "other", "--title", "扫描件",
                             "--date", "2011-04-15")
     assert code == 0, err
     (rec,) = list(Archive(root).records())
