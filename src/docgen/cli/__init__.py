@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "convert": ("convert", "convert", N_("Convert Word files to PDF/A with LibreOffice.")),
     "init": ("archive", "init", N_("Create an archive with its settings and campaign calendar.")),
     "file": ("filing", "file", N_("File forms into the archive (档号, 归档章, metadata).")),
-    "import": ("filing", "import_", N_("File documents docgen did not make (PDF/A, Word).")),
+    "import": ("filing", "import_", N_("File documents docgen did not make: PDF, Word, scans (OCR).")),
     "withdraw": ("filing", "withdraw", N_("Withdraw (撤回) a filed 件; nothing is deleted.")),
     "status": ("archive", "status",
                N_("Show which filings the campaign calendar requires, and their state.")),
