@@ -250,21 +250,25 @@ class Office:
 
     def stop(self) -> None:
         """Kill soffice, soffice.bin and the worker (their process group); remove the profile."""
-        if self._worker is not None and self._worker.stdin:
+        worker = self._worker
+        if worker is not None and worker.stdin:
             try:
-                self._worker.stdin.close()
+                worker.stdin.close()
             except OSError:
                 pass
-        if self._group is not None:
-            self._group.kill()
-        self._group = self._office = self._worker = None
-        if self._profile:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            ipc_socket(self._profile).unlink(missing_ok=True)
-            self._profile = None
-        if self._pipe:  # soffice was killed, so it left its socket
-            (PIPES / f"OSL_PIPE_{os.getuid()}_{self._pipe}").unlink(missing_ok=True)
-            self._pipe = None
+        # take each field before using it: an interrupt may stop this office from another
+        # thread at the same moment (both then see None, never a half-cleared office)
+        group, self._group = self._group, None
+        self._office = self._worker = None
+        if group is not None:
+            group.kill()
+        profile, self._profile = self._profile, None
+        if profile:
+            shutil.rmtree(profile, ignore_errors=True)
+            ipc_socket(profile).unlink(missing_ok=True)
+        pipe, self._pipe = self._pipe, None
+        if pipe:  # soffice was killed, so it left its socket
+            (PIPES / f"OSL_PIPE_{os.getuid()}_{pipe}").unlink(missing_ok=True)
 
     def __enter__(self) -> Office:
         return self
