@@ -165,3 +165,18 @@ def test_a_malformed_head_is_exit_10(filed, docgen, bad):
     arc, _ = filed
     code, out, err = docgen("verify", "--archive", arc.root, "--head", bad)
     assert code == 10 and "SEQ:HASH" in err and "Traceback" not in err
+
+
+def test_against_a_missing_or_headless_bundle_is_exit_10(filed, docgen, tmp_path):
+    arc, _ = filed
+    code, out, err = docgen("verify", "--archive", arc.root, "--against", tmp_path / "nope.zip")
+    assert code == 10 and "no such file" in err and "Traceback" not in err
+    headless = tmp_path / "old.zip"
+    with zipfile.ZipFile(headless, "w") as zf:
+        zf.writestr("bag/bagit.txt", "BagIt-Version: 0.97\n")
+        zf.writestr("bag/bag-info.txt", "Source-Organization: 区建设局\n")
+    code, out, err = docgen("verify", "--archive", arc.root, "--against", headless)
+    assert code == 10 and "no Docgen-Audit-Head" in err and "--head SEQ:HASH" in err
+    code, out, err = docgen("verify", "--archive", arc.root, "--head", "1:" + "0" * 64,
+                            "--against", headless)
+    assert code == 10 and "not both" in err
