@@ -243,11 +243,14 @@ def _write_form(folder: Path, data: dict) -> Path:
 
 def _page_images(pdf: Path, out: Path) -> int:
     """The first pages as PNG (poppler's pdftoppm); 0 when it cannot run."""
+    from docgen import _run
+
     try:
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(PREVIEW_PAGES),
-                        str(pdf), str(out / "page")], check=True, capture_output=True,
-                       timeout=60)
+        done = _run.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(PREVIEW_PAGES),
+                         str(pdf), str(out / "page")], timeout=60)
     except (OSError, subprocess.SubprocessError):
+        return 0
+    if done.returncode != 0:
         return 0
     return len(list(out.glob("page-*.png")))
 
