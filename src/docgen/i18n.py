@@ -21,6 +21,10 @@ CLI = "docgen"  # the command line's domain: English msgids, a zh_CN catalog
 
 _current: contextvars.ContextVar[gettext.NullTranslations] = contextvars.ContextVar(
     "docgen_translations", default=gettext.NullTranslations())
+# the docgen domain (library and CLI messages) for the request being served, when a web page
+# is being made; None outside a request, where the language the CLI installed applies
+_request_docgen: contextvars.ContextVar[gettext.NullTranslations | None] = contextvars.ContextVar(
+    "docgen_request_translations", default=None)
 
 
 @functools.cache
@@ -49,10 +53,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 @contextlib.contextmanager
 def language(lang: str, domain: str = WEB):
     """Translate `_()` calls inside the block into `lang`."""
-    token = _current.set(translations(lang if lang in LANGUAGES else DEFAULT, domain))
+    lang = lang if lang in LANGUAGES else DEFAULT
+    token = _current.set(translations(lang, domain))
+    # the library's own messages (the docgen domain) follow the same language in the block
+    token_docgen = _request_docgen.set(
+        gettext.NullTranslations() if lang == "en" else translations(lang, CLI))
     try:
         yield
     finally:
+        _request_docgen.reset(token_docgen)
         _current.reset(token)
 
 
@@ -102,9 +111,15 @@ def current_cli_language() -> str:
     return _cli_lang
 
 
+def _docgen_translations() -> gettext.NullTranslations:
+    return _request_docgen.get() or _cli
+
+
 def cli_gettext(message: str) -> str:
-    return _cli.gettext(message) if message else message
+    """A text of the docgen domain (English msgid) in the user's language: the web request's
+    inside `language()`, else the one the CLI installed. Library modules import it as `_`."""
+    return _docgen_translations().gettext(message) if message else message
 
 
 def cli_ngettext(singular: str, plural: str, n: int) -> str:
-    return _cli.ngettext(singular, plural, n)
+    return _docgen_translations().ngettext(singular, plural, n)
