@@ -65,14 +65,19 @@ class Archive(ArchiveReader):
     # --- checking ------------------------------------------------------------------------
     def verify(self, year: int | None = None, *, deep: bool = False, anchor=None,
                known: list[dict] | None = None):
-        """四性检测: a VerifyReport listing every problem (finishes a killed filing first).
+        """四性检测: a VerifyReport listing every problem (finishes a killed filing first,
+        unless the audit log's last line lacks its newline: that is reported as found, and the
+        next filing repairs it).
 
         With `anchor` (archive.anchor.Anchor), also prove the log still extends that head."""
         from docgen.archive.verify import verify
 
         with contextlib.ExitStack() as stack:
             try:
-                recovered = stack.enter_context(self._locked())
+                stack.enter_context(self._locked(recover=False))
+                # a torn line may be a killed filer's or a tamper: verify must not erase it
+                torn = audit.torn_tail(self.audit_path) is not None
+                recovered = [] if torn else self.recover()
             except OSError:  # a read-only copy of an archive: check it as it is
                 recovered = []
             report = verify(self, year, deep=deep, anchor=anchor, known=known)
@@ -324,12 +329,13 @@ class Archive(ArchiveReader):
                                "backup before filing again")
 
     @contextlib.contextmanager
-    def _locked(self):
-        """Hold the archive's exclusive lock, after finishing or undoing a killed change."""
+    def _locked(self, *, recover: bool = True):
+        """Hold the archive's exclusive lock, after finishing or undoing a killed change
+        (unless `recover` is False); yields what the recovery did."""
         fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield self.recover()
+            yield self.recover() if recover else []
         finally:
             os.close(fd)  # closing releases the lock
 

@@ -48,7 +48,7 @@ class ArchiveReader:
 
     def audit_entries(self):
         """Every audit entry in order (unparsable lines are skipped; verify names them)."""
-        for _, entry, _ in audit.read(self.audit_path):
+        for __, entry, ___ in audit.read(self.audit_path):
             if entry is not None:
                 yield entry
 
@@ -76,7 +76,7 @@ class ArchiveReader:
 
     def records(self, year: int | None = None):
         """Every 件 in 档号 order, all statuses."""
-        for _, folder in self.record_dirs(year):
+        for __, folder in self.record_dirs(year):
             yield self._load(folder)
 
     def record(self, filing_number: str) -> Record:

@@ -285,7 +285,7 @@ def _check_docgen(bag: Path, b, result: BundleCheck) -> None:
     if info.get("Docgen-Classified-Included") == "no":
         from docgen.vocab import OPEN_CLASSIFICATIONS
 
-        for fn, (_, meta) in metas.items():
+        for fn, (__, meta) in metas.items():
             if meta.get("密级") not in OPEN_CLASSIFICATIONS:
                 add(f"{fn}: 密级 {meta.get('密级')} in a bundle made without "
                     "--include-classified")
@@ -355,7 +355,7 @@ def _records(data: Path, b, add) -> dict[str, tuple[bytes, dict]]:
             add(f"{rel}/{RECORD}: cannot be checked ({type(e).__name__}: {str(e)[:200]})")
         found[fn] = (raw, meta)
     folders = {data / str(m.get("年度")) / str(m.get("机构代码")) / fn
-               for fn, (_, m) in found.items()}
+               for fn, (__, m) in found.items()}
     for p in sorted(data.rglob("*")):
         if p.is_file() and not (p.parent == data and p.name in TOP_FILES
                                 or p.parent in folders):
@@ -436,7 +436,7 @@ def _check_audit(path: Path, metas: dict, add, head: str | None = None) -> None:
         if found != head:
             add(f"data/{AUDIT}: its last entry is {found}, but bag-info.txt records the audit "
                 f"head {head} (the log in the bundle was cut or rewritten)")
-    for fn, (raw, _) in metas.items():
+    for fn, (raw, __) in metas.items():
         if fn not in latest:
             add(f"{fn}: no audit entry records its record.json")
         elif digests.sm3(raw).hexdigest() != latest[fn]:
@@ -496,7 +496,7 @@ def _check_catalogue(path: Path, metas: dict, add) -> None:
         add(f"{where}: {e}")
         return
     expected = []
-    for i, (fn, (_, meta)) in enumerate(metas.items(), 1):
+    for i, (fn, (__, meta)) in enumerate(metas.items(), 1):
         try:
             expected.append(catalogue.row(i, meta))
         except (KeyError, ValueError, TypeError) as e:
@@ -511,13 +511,13 @@ def _check_catalogue(path: Path, metas: dict, add) -> None:
             if a != b:
                 add(f"{where} row {n} ({want.filing_number}): {col} is {a!r}, record.json "
                     f"says {b!r}")
-    for fn, (n, _) in have.items():
+    for fn, (n, __) in have.items():
         add(f"{where} row {n}: {fn} is catalogued but not in data/")
 
 
 def _check_merged(path: Path, metas: dict, add) -> None:
     """The 合订本's bookmarks: one per 件 with a PDF, in 档号 order."""
-    want = [f"{fn} {meta.get('题名')}" for fn, (_, meta) in metas.items()
+    want = [f"{fn} {meta.get('题名')}" for fn, (__, meta) in metas.items()
             if "pdf" in (meta.get("files") or {})]
     if not want:
         return
