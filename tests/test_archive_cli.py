@@ -292,6 +292,9 @@ def test_archive_errors_and_verify_problems_in_chinese(root, sources, tmp_path, 
     assert {(p["code"], p["where"]) for p in report["problems"]} >= {
         ("fixity", pdf), ("stray", "stray.txt")}
     assert any(p["what"] == "多余文件：不属于档案库" for p in report["problems"])
+    from docgen.archive.verify import CODES
+
+    assert {p["code"] for p in report["problems"]} <= set(CODES)
     code, out, err = docgen("--lang", "en", "verify", "--archive", root, "--json")
     assert {p["code"] for p in json.loads(out)["problems"]} == {
         p["code"] for p in report["problems"]}

@@ -22,13 +22,23 @@ CHECKS = (AUTHENTICITY, INTEGRITY, USABILITY, SECURITY)
 TOP_LEVEL = {settings_mod.SETTINGS_NAME, audit.AUDIT_NAME, "records", "index", ".tmp", ".lock",
              "README.md", "accounts.sqlite3", "accounts.sqlite3-journal"}  # docgen serve's accounts
 PDFA_MARK = b"pdfaid:part"
+# the `code` of each kind of problem: a stable word for scripts (`verify --json`), whatever
+# the language of its text
+CODES = (
+    "audit-missing", "audit-empty", "audit-unreadable", "audit-first", "audit-entry",
+    "audit-line", "audit-hash", "audit-link", "audit-seq", "audit-torn", "anchor",
+    "settings-unreadable", "settings-changed", "stray", "unfinished", "permissions",
+    "records-missing", "record-missing", "record-unreadable", "numbering-gap", "number-reused",
+    "unrecorded", "metadata", "metadata-missing", "metadata-unreadable", "metadata-changed",
+    "links", "file-name", "file-missing", "file-unreadable", "fixity", "digests-missing",
+    "format")
 
 
 @dataclass(frozen=True)
 class VerifyProblem:
     """One failed check: which of the four, where (档号 or path), what is wrong (in the user's
     language), and `code`, the kind of problem in a word that never changes (for scripts:
-    `fixity`, `audit-chain`, `audit-torn`, …)."""
+    `fixity`, `audit-hash`, `audit-torn`, … one of CODES)."""
 
     check: str
     where: str
@@ -554,4 +564,4 @@ def _check_links(on_disk: dict, add) -> None:
             if rec.status != "superseded":
                 add(INTEGRITY, "links", fn,
                     _("has a newer version {number} but its status is {status}").format(
-                        number=rec.superseded_by, status=rec.status))
+                        number=rec.superseded_by, status=_(rec.status)))
