@@ -258,3 +258,46 @@ def test_import_refuses_macro_files_and_unknown_suffixes(root, sources, docgen, 
     assert_clean_failure(docgen("import", "--archive", root, txt, "--title", "x",
                                 "--date", "2011-01-01"), 10, ".txt", "PDF, Word or an image")
     assert tree(root) == before
+
+
+def test_archive_errors_and_verify_problems_in_chinese(root, sources, tmp_path, docgen):
+    """The library's own messages follow --lang: located, same exit code, English unchanged."""
+    none = tmp_path / "none"
+    code, _out, err = docgen("--lang", "zh", "status", "--archive", none)
+    assert code == 7 and err == (f"docgen: {none}: 此处没有档案库（文件夹不存在）— 请用 `docgen "
+                                 f"init {none}` 创建，或用 --archive 或 DOCGEN_ARCHIVE 指向已有的"
+                                 "档案库\n")
+    code, _out, err = docgen("--lang", "en", "status", "--archive", none)
+    assert code == 7 and err.startswith(f"docgen: {none}: no archive there (the folder does "
+                                        "not exist) — create one with `docgen init")
+    code, _out, err = docgen("--lang", "zh", "withdraw", "--archive", root,
+                             "Z109-WS·2011-D30-GHC-0009", "--reason", "误报")
+    assert code == 7 and f"docgen: {root} 中没有档号为 Z109-WS·2011-D30-GHC-0009 的件 — " in err
+
+    docgen(*imp(root, sources))
+    rec = next(Archive(root).records())
+    rec.files["pdf"].chmod(0o644)
+    rec.files["pdf"].write_bytes(rec.files["pdf"].read_bytes()[:-100])
+    (root / "stray.txt").write_text("x")
+    before = tree(root)
+    code, _out, err = docgen("--lang", "zh", "verify", "--archive", root)
+    assert code == 8 and err.startswith("docgen: 四性检测未通过：1 件中有 ")
+    pdf = f"{rec.filing_number}/{rec.files['pdf'].name}"
+    assert f"  [真实性] {pdf}: 大小为 " in err and "（被截断或替换）" in err
+    assert "  [安全性] stray.txt: 多余文件：不属于档案库\n" in err
+    assert "size is" not in err and "stray file" not in err
+    code, out, _err = docgen("--lang", "zh", "verify", "--archive", root, "--json")
+    report = json.loads(out)
+    assert code == 8 and set(report) >= {"ok", "checks", "problems", "audit_head"}
+    assert {(p["code"], p["where"]) for p in report["problems"]} >= {
+        ("fixity", pdf), ("stray", "stray.txt")}
+    assert any(p["what"] == "多余文件：不属于档案库" for p in report["problems"])
+    from docgen.archive.verify import CODES
+
+    assert {p["code"] for p in report["problems"]} <= set(CODES)
+    code, out, err = docgen("--lang", "en", "verify", "--archive", root, "--json")
+    assert {p["code"] for p in json.loads(out)["problems"]} == {
+        p["code"] for p in report["problems"]}
+    assert "  [安全性] stray.txt: stray file: not part of the archive\n" in err
+    assert err.startswith("docgen: 四性检测 failed: ")
+    assert tree(root) == before

@@ -688,3 +688,39 @@ def test_cli_help_has_examples(run):
     for args in (["bundle", "--help"], ["bundle", "verify", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_bundle_verify_failure_in_chinese_with_stable_codes(bundle_2011, tmp_path, docgen):
+    """`bundle verify`'s problems follow --lang (and a web request's language); the report's
+    JSON keeps its keys, and `codes` (one per problem, beside `problems`) is the same in
+    either language."""
+    bag = unzip(bundle_2011[0], tmp_path / "x")
+    _delete_one(bag)
+    bad = rezip(bag, tmp_path / "tampered.zip")
+    code, out, err = docgen("--lang", "zh", "bundle", "verify", bad)
+    rel = next(p for p in _manifest_paths(bag) if p.endswith(".original.docx")
+               and "GHC-0003" in p)
+    assert code == 8 and err.startswith(f"docgen: {bad}: 包未通过检验（")
+    assert f"  {rel}: 清单中有，包中却缺失（被删除）\n" in err
+    assert err.endswith("  此包已不是 docgen 生成时的样子：请从档案库重新打包（`docgen bundle`）\n")
+    assert "missing from the bundle" not in err
+    code, _out, err_en = docgen("--lang", "en", "bundle", "verify", bad)
+    assert code == 8 and (f"  {rel}: listed in the manifest but missing from the bundle "
+                          "(deleted)\n") in err_en
+    from docgen.bundle.verify import check_bundle
+    from docgen.i18n import language
+
+    en = check_bundle(bad).to_json()
+    with language("zh"):  # a web request's language: the same texts, in Chinese
+        zh = check_bundle(bad).to_json()
+    assert set(zh) == set(en) >= {"ok", "problems", "codes", "bag_info"}
+    assert zh["codes"] == en["codes"] and "missing" in en["codes"]
+    assert len(en["codes"]) == len(en["problems"]) == len(zh["problems"])
+    i = en["problems"].index(f"{rel}: listed in the manifest but missing from the bundle "
+                             "(deleted)")
+    assert zh["problems"][i] == f"{rel}: 清单中有，包中却缺失（被删除）"
+
+
+def _manifest_paths(bag: Path) -> list[str]:
+    text = (bag / "manifest-sha256.txt").read_text(encoding="utf-8")
+    return [line.split(None, 1)[1] for line in text.splitlines()]

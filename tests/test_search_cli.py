@@ -327,3 +327,39 @@ def test_help_has_examples_and_stays_light():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'jieba')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_bad_queries_and_index_notices_in_chinese(filed, tmp_path, docgen):
+    """The library's query errors and catch-up notices follow --lang; exit codes and the
+    located form (query, column) stay."""
+    import shutil
+
+    from test_archive_support import tree
+
+    arc, plan, *_ = filed
+    before = tree(arc.root)
+    code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "审批 AND")
+    assert code == ExitCode.bad_query and out == ""
+    assert err == ("docgen: 检索式 '审批 AND' 第 4 列有误：AND 后面没有内容 — 在 AND 后面写上"
+                   "检索词，或删去它\n")
+    code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "titel:审批")
+    assert code == 9 and "第 1 列有误：未知字段 'titel' — 请使用其中之一：body, kind" in err
+    code, out, err = docgen("--lang", "en", "search", "--archive", arc.root, "审批 AND")
+    assert code == 9 and err == ("docgen: bad query '审批 AND' at column 4: AND has nothing "
+                                 "after it — put a word after AND, or remove it\n")
+    assert tree(arc.root) == before
+    code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "审批",
+                            "--limit", "0")
+    assert code == ExitCode.bad_input and "--limit 0 须为 1 或更大" in err
+
+    for i in range(2):  # filed by a command killed before it reached the index
+        _file_new(arc, tmp_path, i)
+    code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "听证会通知")
+    assert code == 0 and err == "检索索引比档案库落后 2 次归档；已补齐\n"
+    shutil.rmtree(arc.root / "index")
+    code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "听证会通知")
+    assert code == 0 and err == (f"检索索引 {arc.root / 'index'} 缺失；已根据档案库重建"
+                                 "（7 件）\n")
+    _file_new(arc, tmp_path, 9)
+    code, out, err = docgen("--lang", "en", "search", "--archive", arc.root, "听证会通知")
+    assert code == 0 and err == "search index was 1 filing behind the archive; caught up\n"

@@ -173,3 +173,72 @@ def test_bundle_verify_bad_option_is_exit_10(docgen, bundle):
 def test_the_intact_fixture_passes(docgen, archive, bundle):
     assert verify(docgen, archive)[0] == 0
     assert docgen("bundle", "verify", bundle)[0] == 0
+
+
+def file_one_more(archive: Path, title: str = "规划处座谈会纪要"):
+    """The next filing, as a clerk would do it after verify: an import into the archive."""
+    from docgen.archive import Archive
+    from tests.hostile.support import fake_pdfa
+
+    return Archive(archive).file_import(
+        fake_pdfa(archive.parent / "more.pdf", title), type="other", kind="听证会纪要",
+        title=title, date="2011-06-12", unit="区建设局规划处", by="测试员")
+
+
+def test_audit_log_without_its_last_newline_is_reported_then_completed(docgen, archive):
+    log = archive / "audit.jsonl"
+    whole = log.read_bytes()
+    lines = whole.count(b"\n")
+    log.write_bytes(whole[:-1])  # the tamper: only the final newline deleted
+    code, text = verify(docgen, archive)  # reports, changes nothing (the helper checks)
+    assert code == 8
+    assert (f"[安全性] audit.jsonl:{lines}: the last entry lacks its final newline" in text
+            and "the next filing, import or withdrawal completes the line" in text)
+    code, out, _err = docgen("verify", "--archive", archive, "--json")
+    assert [p["code"] for p in json.loads(out)["problems"]] == ["audit-torn"]
+    file_one_more(archive)  # the next filing completes the line and keeps the entry
+    assert log.read_bytes().startswith(whole) and log.read_bytes().count(b"\n") == lines + 1
+    assert verify(docgen, archive)[0] == 0
+
+
+def test_partial_line_appended_to_the_audit_log_is_reported_then_dropped(docgen, archive):
+    log = archive / "audit.jsonl"
+    whole = log.read_bytes()
+    log.write_bytes(whole + b'{"action":"file","by":"')
+    code, text = verify(docgen, archive)
+    line = whole.count(b"\n") + 1
+    assert code == 8
+    assert f"audit.jsonl:{line}: the last line is incomplete (no final newline)" in text
+    assert "drops the line and the unfinished filing" in text
+    assert "is not a JSON object" not in text  # one problem for one line, with its fix
+    file_one_more(archive)
+    assert log.read_bytes().startswith(whole) and verify(docgen, archive)[0] == 0
+
+
+def test_a_killed_filers_half_line_is_reported_and_no_alarm_after_the_next_filing(
+        docgen, archive, monkeypatch):
+    """The state a SIGKILL half-way through the audit write leaves (as bench/trial_reliability
+    `torn` makes it for real): the change staged in .tmp/, half its line in the log."""
+    from docgen.archive import audit, txn
+
+    def torn_write(fd, data):
+        os.write(fd, data[:len(data) // 2])
+        raise KeyboardInterrupt  # the kill: nothing after this line runs ...
+
+    monkeypatch.setattr(audit, "os", type("TornOs", (), {
+        "__getattr__": staticmethod(lambda name: getattr(os, name)),
+        "write": staticmethod(torn_write)})())
+    monkeypatch.setattr(txn, "rmtree", lambda path: None)  # ... not even the clean-up
+    with pytest.raises(KeyboardInterrupt):
+        file_one_more(archive, "被中断的归档")
+    monkeypatch.undo()
+    staged = list((archive / ".tmp").iterdir())
+    assert len(staged) == 1 and not (archive / "audit.jsonl").read_bytes().endswith(b"\n")
+    code, text = verify(docgen, archive)
+    assert code == 8 and "the last line is incomplete (no final newline)" in text
+    assert f".tmp/{staged[0].name}: an unfinished filing was left behind" in text
+    code, out, err = docgen("--lang", "zh", "verify", "--archive", archive)
+    assert code == 8 and "最后一行不完整（没有结尾换行符）" in err
+    rec = file_one_more(archive)  # the next filing recovers: the half line and .tmp/ go
+    assert rec.filing_number.endswith("-0004") and not any((archive / ".tmp").iterdir())
+    assert verify(docgen, archive)[0] == 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from docgen.archive import audit
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
 
 HEAD = re.compile(r"^\s*(\d{1,12})\s*:\s*([0-9a-f]{64})\s*$")
 
@@ -33,9 +34,9 @@ def parse(text: str, where: str = "--head") -> Anchor:
     """'SEQ:HASH' as `docgen verify` and bundles print it; BadInput (exit 10) otherwise."""
     m = HEAD.match(text or "")
     if not m:
-        raise BadInput(f"{where} {text!r}: write the audit head as SEQ:HASH, e.g. "
-                       "12:66c7f0f4… (64 hex digits), as `docgen verify` or a bundle's "
-                       "说明.txt prints it")
+        raise BadInput(_("{where} {value}: write the audit head as SEQ:HASH, e.g. "
+                         "12:66c7f0f4… (64 hex digits), as `docgen verify` or a bundle's "
+                         "说明.txt prints it").format(where=where, value=repr(text)))
     return Anchor(int(m[1]), m[2])
 
 
@@ -62,21 +63,23 @@ def check(log_entries, anchor: Anchor, known: list[dict] | None = None) -> list[
                 continue
             now = by_seq.get(seq)
             if now is None:
-                return [f"audit entry {seq} ({_what(old)}) recorded at the anchor is gone from "
-                        "the log: entries were removed"]
+                return [_("audit entry {seq} ({entry}) recorded at the anchor is gone from the "
+                          "log: entries were removed").format(seq=seq, entry=_what(old))]
             if now.get("hash") != old.get("hash") or audit.entry_hash(now) != now.get("hash"):
-                return [f"audit entry {seq} differs from the one recorded at the anchor "
-                        f"({_what(old)} then, {_what(now)} now): the log was rewritten from "
-                        f"entry {seq} on"]
+                return [_("audit entry {seq} differs from the one recorded at the anchor "
+                          "({then} then, {now} now): the log was rewritten from entry {seq} "
+                          "on").format(seq=seq, then=_what(old), now=_what(now))]
     entry = by_seq.get(anchor.seq)
     if entry is None:
         last = max(by_seq, default=0)
-        return [f"the log ends at entry {last}, before the anchor's entry {anchor.seq}: "
-                f"entries {last + 1}–{anchor.seq} were removed (or this is another archive)"]
+        return [_("the log ends at entry {last}, before the anchor's entry {seq}: entries "
+                  "{first}–{seq} were removed (or this is another archive)").format(
+                      last=last, seq=anchor.seq, first=last + 1)]
     if entry.get("hash") != anchor.hash or audit.entry_hash(entry) != anchor.hash:
-        return [f"audit entry {anchor.seq} has hash {str(entry.get('hash'))[:16]}…, the anchor "
-                f"says {anchor.hash[:16]}…: the log was rewritten at or before entry "
-                f"{anchor.seq}"]
+        return [_("audit entry {seq} has hash {found}…, the anchor says {wanted}…: the log "
+                  "was rewritten at or before entry {seq}").format(
+                      seq=anchor.seq, found=str(entry.get("hash"))[:16],
+                      wanted=anchor.hash[:16])]
     return []
 
 

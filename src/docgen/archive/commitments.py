@@ -7,6 +7,7 @@ exactly as they were filed.
 from __future__ import annotations
 
 from docgen.errors import DocgenError
+from docgen.i18n import cli_gettext as _
 
 
 def filed_commitment(archive, year: int, unit: str, filing_number: str | None = None):
@@ -20,22 +21,25 @@ def filed_commitment(archive, year: int, unit: str, filing_number: str | None = 
         except DocgenError as e:
             raise LookupError(e.message) from None
         if rec.type != "commitment" or rec.status != "filed":
-            raise LookupError(f"{filing_number} is a {rec.kind} ({rec.status}), not a filed 承诺书")
+            raise LookupError(_("{number} is a {kind} ({status}), not a filed 承诺书").format(
+                number=filing_number, kind=rec.kind, status=_(rec.status)))
     else:
         found = [r for r in archive.records(year) if r.type == "commitment"
                  and r.status == "filed" and r.campaign_year == year
                  and unit in (r.unit, r.unit_code)]
         if not found:
-            raise LookupError(f"no filed 承诺书 of {unit} for {year} in {archive.root}")
+            raise LookupError(_("no filed 承诺书 of {unit} for {year} in {root}").format(
+                unit=unit, year=year, root=archive.root))
         rec = found[-1]  # the latest 档号: a correction supersedes, so normally the only one
     form_file = rec.files.get("form")
     if form_file is None or not form_file.is_file():
-        raise LookupError(f"{rec.filing_number} was imported, not made from a form: its "
-                          "commitments cannot be read")
+        raise LookupError(_("{number} was imported, not made from a form: its commitments "
+                            "cannot be read").format(number=rec.filing_number))
     try:
         return rec, load_form(form_file)
     except DocgenError as e:
-        raise LookupError(f"{rec.filing_number}: its form cannot be read ({e.message})") from None
+        raise LookupError(_("{number}: its form cannot be read ({error})").format(
+            number=rec.filing_number, error=e.message)) from None
 
 
 def check_context(archive=None):

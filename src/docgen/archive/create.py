@@ -13,6 +13,7 @@ from docgen.archive.intake import many
 from docgen.archive.reading import INDEX, LOCK, README, RECORDS, TMP, _now
 from docgen.archive.settings import Settings, Unit
 from docgen.errors import ArchiveError, BadInput
+from docgen.i18n import cli_gettext as _
 
 
 def init_archive(root: str | Path, *, fonds_code: str, fonds_name: str,
@@ -26,18 +27,19 @@ def init_archive(root: str | Path, *, fonds_code: str, fonds_name: str,
     """
     root = Path(root)
     if (root / settings_mod.SETTINGS_NAME).exists():
-        raise ArchiveError(f"{root}: is already an archive — "
-                           "to change units or dates use `docgen init --update`")
+        raise ArchiveError(_("{root}: is already an archive — to change units or dates use "
+                             "`docgen init --update`").format(root=root))
     if root.exists() and not root.is_dir():
-        raise ArchiveError(f"{root}: is a file, not a folder — choose another path")
+        raise ArchiveError(_("{root}: is a file, not a folder — choose another path").format(
+            root=root))
     if root.is_dir() and not _unfinished_init(root):
-        raise ArchiveError(f"{root}: the folder is not empty — "
-                           "create the archive in a new or empty folder")
+        raise ArchiveError(_("{root}: the folder is not empty — create the archive in a new "
+                             "or empty folder").format(root=root))
     s = Settings(fonds_code, fonds_name, tuple(Unit(n, c) for n, c in units),
                  filing_office, {})
     problems = settings_mod.check(s)
     if problems:
-        raise many(BadInput, "cannot create the archive", problems)
+        raise many(BadInput, _("cannot create the archive"), problems)
     data = settings_mod.encode(s)
     entry = {"action": "init", "by": audit.who(by),
              "time": (clock or _now)().isoformat(timespec="seconds"),

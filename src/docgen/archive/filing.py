@@ -30,6 +30,7 @@ from docgen.dates import parse_date
 from docgen.errors import ArchiveError, BadInput
 from docgen.textcheck import text_problem
 from docgen.vocab import CALENDAR_KINDS, RECORD_TYPES, canonical_kind
+from docgen.i18n import cli_gettext as _
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,19 @@ class Archive(ArchiveReader):
     # --- checking ------------------------------------------------------------------------
     def verify(self, year: int | None = None, *, deep: bool = False, anchor=None,
                known: list[dict] | None = None):
-        """四性检测: a VerifyReport listing every problem (finishes a killed filing first).
+        """四性检测: a VerifyReport listing every problem (finishes a killed filing first,
+        unless the audit log's last line lacks its newline: that is reported as found, and the
+        next filing repairs it).
 
         With `anchor` (archive.anchor.Anchor), also prove the log still extends that head."""
         from docgen.archive.verify import verify
 
         with contextlib.ExitStack() as stack:
             try:
-                recovered = stack.enter_context(self._locked())
+                stack.enter_context(self._locked(recover=False))
+                # a torn line may be a killed filer's or a tamper: verify must not erase it
+                torn = audit.torn_tail(self.audit_path) is not None
+                recovered = [] if torn else self.recover()
             except OSError:  # a read-only copy of an archive: check it as it is
                 recovered = []
             report = verify(self, year, deep=deep, anchor=anchor, known=known)
@@ -133,7 +139,8 @@ class Archive(ArchiveReader):
         try:
             return ImportOptions.build(**fields)
         except BadInput as e:
-            raise BadInput(f"cannot import {path}: {e.message}", e.details) from None
+            raise BadInput(_("cannot import {path}: {problem}").format(
+                path=path, problem=e.message), e.details) from None
 
     def import_spec(self, path: Path, options: ImportOptions) -> _Spec:
         """What an import will file, its fields checked against the archive (unit, 文种,
@@ -141,18 +148,20 @@ class Archive(ArchiveReader):
         unit = options.unit
         if unit is None:
             if len(self.settings.units) != 1:
-                raise BadInput(f"cannot import {path}: say which unit files it (--unit) — "
-                               f"units in the settings: "
-                               f"{', '.join(u.name for u in self.settings.units) or 'none'}")
+                raise BadInput(_("cannot import {path}: say which unit files it (--unit) — "
+                                 "units in the settings: {units}").format(
+                    path=path,
+                    units="、".join(u.name for u in self.settings.units) or _("none")))
             unit = self.settings.units[0].name
         kind = None
         if options.kind:
             kind = canonical_kind(options.kind, self.settings.extra_kinds)
             if kind is None:
                 known = dict.fromkeys((*CALENDAR_KINDS, *self.settings.extra_kinds))
-                raise BadInput(f"cannot import {path}: kind {options.kind!r} is not a 文种 the "
-                               f"calendar knows — use one of {'、'.join(known)} (or allow it: "
-                               "docgen init --update --allow-kind NAME)")
+                raise BadInput(_("cannot import {path}: kind {kind} is not a 文种 the calendar "
+                                 "knows — use one of {kinds} (or allow it: docgen init --update "
+                                 "--allow-kind NAME)").format(
+                    path=path, kind=repr(options.kind), kinds="、".join(known)))
         code = self.unit_code_for(unit, options.unit_code)
         return _Spec(options.type, kind or RECORD_TYPES[options.type], options.title,
                      options.date, unit, code, options.doc_number, options.responsible or unit,
@@ -163,15 +172,18 @@ class Archive(ArchiveReader):
     def withdraw(self, filing_number: str, *, reason: str, by: str | None = None) -> Record:
         """Mark a 件 withdrawn (撤回); nothing is deleted."""
         if not (reason or "").strip():
-            raise BadInput(f"withdrawing {filing_number}: give the reason (--reason)")
+            raise BadInput(_("withdrawing {number}: give the reason (--reason)").format(
+                number=filing_number))
         problem = text_problem(reason, multiline=True)
         if problem:
-            raise BadInput(f"withdrawing {filing_number}: the reason {problem}")
+            raise BadInput(_("withdrawing {number}: the reason {problem}").format(
+                number=filing_number, problem=problem))
         with self._locked():
             old = self.record(filing_number)
             if old.status != "filed":
-                raise ArchiveError(f"{filing_number} is {old.status}, only a filed 件 can be "
-                                   "withdrawn")
+                raise ArchiveError(_("{number} is {status}, only a filed 件 can be "
+                                     "withdrawn").format(number=filing_number,
+                                                         status=_(old.status)))
             who, when = audit.who(by), self.clock().isoformat(timespec="seconds")
             change = txn.Txn(self.root, self.audit_path)
             change.update(filing_number, records.with_action(
@@ -192,8 +204,9 @@ class Archive(ArchiveReader):
             new_units = list(s.units)
             for name, code in units:
                 if name in known and known[name].code != code:
-                    raise BadInput(f"unit {name!r} already has code {known[name].code}; a code "
-                                   "in filed 档号 cannot change")
+                    raise BadInput(_("unit {name} already has code {code}; a code in filed "
+                                     "档号 cannot change").format(name=repr(name),
+                                                                  code=known[name].code))
                 if name not in known:
                     new_units.append(Unit(name, code))
             overrides = json.loads(json.dumps(s.overrides))
@@ -207,7 +220,7 @@ class Archive(ArchiveReader):
                            tuple(dict.fromkeys((*s.extra_kinds, *extra_kinds))))
             problems = settings_mod.check(new)
             if problems:
-                raise many(BadInput, "settings not changed", problems)
+                raise many(BadInput, _("settings not changed"), problems)
             data = settings_mod.encode(new)
             write_atomic(self.root / settings_mod.SETTINGS_NAME, data)
             audit.append(self.audit_path, {
@@ -225,13 +238,14 @@ class Archive(ArchiveReader):
         try:
             day = parse_date(value)
         except ValueError as e:
-            raise BadInput(f"submitted (报送日期): {e}") from None
+            raise BadInput(_("submitted (报送日期): {problem}").format(problem=e)) from None
         if day < written:
-            raise BadInput(f"submitted (报送日期) {day.isoformat()} is before the document's "
-                           f"date {written.isoformat()} — a document is handed in after it is "
-                           "written")
+            raise BadInput(_("submitted (报送日期) {day} is before the document's date "
+                             "{written} — a document is handed in after it is written").format(
+                day=day.isoformat(), written=written.isoformat()))
         if day > self.clock().date():
-            raise BadInput(f"submitted (报送日期) {day.isoformat()} is in the future")
+            raise BadInput(_("submitted (报送日期) {day} is in the future").format(
+                day=day.isoformat()))
         return day
 
     def unit_code_for(self, unit: str, unit_code: str | None = None) -> str:
@@ -239,22 +253,24 @@ class Archive(ArchiveReader):
         known = self.settings.unit_code(unit)
         if unit_code:
             if not numbering.CODE.match(unit_code):
-                raise BadInput(f"unit code {unit_code!r} must be 1-10 capital letters or digits, "
-                               "e.g. GHC")
+                raise BadInput(_("unit code {code} must be 1-10 capital letters or digits, "
+                                 "e.g. GHC").format(code=repr(unit_code)))
             if known and known != unit_code:
-                raise ArchiveError(f"unit {unit!r} has code {known} in the archive's settings, "
-                                   f"not {unit_code} — correct unit_code or the unit's name")
+                raise ArchiveError(_("unit {name} has code {known} in the archive's settings, "
+                                     "not {code} — correct unit_code or the unit's name").format(
+                    name=repr(unit), known=known, code=unit_code))
             owner = self.settings.unit_name(unit_code)
             if owner and owner != unit:
-                raise ArchiveError(f"unit code {unit_code} belongs to {owner!r} in the "
-                                   f"archive's settings, not {unit!r}")
+                raise ArchiveError(_("unit code {code} belongs to {owner} in the archive's "
+                                     "settings, not {name}").format(
+                    code=unit_code, owner=repr(owner), name=repr(unit)))
             return unit_code
         if known:
             return known
-        raise ArchiveError(
-            f"unit {unit!r} is not in the archive's settings and no unit_code is given — "
-            f"add it: `docgen init --update --unit '{unit}=CODE'`, or write unit_code in "
-            "the form (--unit-code for --import)")
+        raise ArchiveError(_(
+            "unit {name} is not in the archive's settings and no unit_code is given — add it: "
+            "`docgen init --update --unit '{unit}=CODE'`, or write unit_code in the form "
+            "(--unit-code for --import)").format(name=repr(unit), unit=unit))
 
     def _file(self, spec: _Spec, sources: dict[str, Path], options: FilingOptions) -> Record:
         supersedes = options.supersedes
@@ -263,8 +279,9 @@ class Archive(ArchiveReader):
             if supersedes:
                 old = self.record(supersedes)
                 if old.status != "filed":
-                    raise ArchiveError(f"{supersedes} is {old.status}; only the current "
-                                       "version of a 件 can be superseded")
+                    raise ArchiveError(_("{number} is {status}; only the current version of "
+                                         "a 件 can be superseded").format(
+                        number=supersedes, status=_(old.status)))
             ledger = self.ledger()
             group = numbering.make(self.settings.fonds_code, spec.year, spec.retention,
                                    spec.unit_code, 1)
@@ -272,10 +289,11 @@ class Archive(ArchiveReader):
             key = duplicate_key(spec.year, spec.unit_code, spec.doc_number, spec.title)
             same = ledger.current.get(key) if key else None
             if same and not supersedes and not options.duplicate_ok:
-                raise ArchiveError(
-                    f"{spec.doc_number} 「{spec.title}」 is already filed as {same} — to "
-                    f"correct it, file with --supersedes {same}; to file it again anyway, "
-                    "--duplicate-ok")
+                raise ArchiveError(_(
+                    "{doc_number} 「{title}」 is already filed as {number} — to correct it, "
+                    "file with --supersedes {number}; to file it again anyway, "
+                    "--duplicate-ok").format(doc_number=spec.doc_number, title=spec.title,
+                                              number=same))
             number = numbering.make(group.fonds, group.year, group.retention_code,
                                     group.unit_code, ledger.next_item(group.prefix()))
             who, when = audit.who(options.by), self.clock().isoformat(timespec="seconds")
@@ -316,20 +334,23 @@ class Archive(ArchiveReader):
         issued = ledger.issued.get(prefix, set())
         gone, unknown = sorted(issued - present), sorted(present - issued)
         if gone or unknown:
-            what = (f"{prefix}{gone[0]:04d} was filed (audit log) but its folder is missing"
-                    if gone else
-                    f"{prefix}{unknown[0]:04d} is on disk but the audit log never issued it")
-            raise ArchiveError(f"{self.root}: the archive is not consistent — {what}; nothing "
-                               "was filed. Run `docgen verify` and restore the archive from its "
-                               "backup before filing again")
+            what = (_("{number} was filed (audit log) but its folder is missing").format(
+                        number=f"{prefix}{gone[0]:04d}") if gone else
+                    _("{number} is on disk but the audit log never issued it").format(
+                        number=f"{prefix}{unknown[0]:04d}"))
+            raise ArchiveError(_("{root}: the archive is not consistent — {problem}; nothing "
+                                 "was filed. Run `docgen verify` and restore the archive from "
+                                 "its backup before filing again").format(root=self.root,
+                                                                          problem=what))
 
     @contextlib.contextmanager
-    def _locked(self):
-        """Hold the archive's exclusive lock, after finishing or undoing a killed change."""
+    def _locked(self, *, recover: bool = True):
+        """Hold the archive's exclusive lock, after finishing or undoing a killed change
+        (unless `recover` is False); yields what the recovery did."""
         fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield self.recover()
+            yield self.recover() if recover else []
         finally:
             os.close(fd)  # closing releases the lock
 
@@ -345,4 +366,4 @@ def _iso(value, where: str) -> str:
     try:
         return parse_date(value).isoformat()
     except ValueError as e:
-        raise BadInput(f"calendar {where}: {e}") from None
+        raise BadInput(_("calendar {where}: {problem}").format(where=where, problem=e)) from None

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from docgen.archive import digests, records, txn
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
+from docgen.i18n import cli_ngettext as ngettext
 
 
 def stage_files(item: Path, number, sources: dict[str, Path]):
@@ -24,13 +26,14 @@ def stage_files(item: Path, number, sources: dict[str, Path]):
                 number.fonds, number.year, number.item, number.unit_code,
                 number.retention_code, p), find_blank="form" not in sources)
             if not pdfa:
-                raise BadInput(f"{src}: the PDF is not PDF/A (no pdfaid in its XMP) — save it "
-                               "as PDF/A-2b first (a scanner's or LibreOffice's PDF/A export) "
-                               "and file that, or give the PDF/A with --pdf")
+                raise BadInput(_("{path}: the PDF is not PDF/A (no pdfaid in its XMP) — save "
+                                 "it as PDF/A-2b first (a scanner's or LibreOffice's PDF/A "
+                                 "export) and file that, or give the PDF/A with --pdf").format(
+                                     path=src))
             if not blank:
-                notices.append(f"{name}: no blank space for the 归档章 in the top band of "
-                               "page 1; it was put top centre and may cover text — check the "
-                               "filed PDF")
+                notices.append(_("{number}: no blank space for the 归档章 in the top band of "
+                                 "page 1; it was put top centre and may cover text — check the "
+                                 "filed PDF").format(number=name))
         else:
             dst = item / f"{name}.{role}{src.suffix.lower()}"
             shutil.copyfile(src, dst)
@@ -49,20 +52,22 @@ def check_sources(sources: dict[str, Path]) -> None:
             continue
         seen.add(p)
         if not p.exists():
-            problems.append(f"{p}: no such file ({role}) — check the path")
+            problems.append(_("{path}: no such file ({role}) — check the path").format(
+                path=p, role=role))
         elif not p.is_file():
-            problems.append(f"{p}: is not a file ({role})")
+            problems.append(_("{path}: is not a file ({role})").format(path=p, role=role))
         elif p.stat().st_size == 0:
-            problems.append(f"{p}: the file is empty ({role})")
+            problems.append(_("{path}: the file is empty ({role})").format(path=p, role=role))
     if problems:
-        raise many(BadInput, "cannot file", problems)
+        raise many(BadInput, _("cannot file"), problems)
 
 
 def many(cls, head: str, problems: list[str]):
-    """One problem as the message; several as a count and one line each."""
+    """One problem as the message; several as a count and one line each (`head` translated)."""
     if len(problems) == 1:
-        return cls(f"{head}: {problems[0]}")
-    return cls(f"{head}: {len(problems)} problems", problems)
+        return cls(_("{head}: {problem}").format(head=head, problem=problems[0]))
+    return cls(ngettext("{head}: {count} problem", "{head}: {count} problems",
+                        len(problems)).format(head=head, count=len(problems)), problems)
 
 
 
@@ -77,8 +82,9 @@ def check_suffixes(paths) -> None:
         if suffix in REFUSED_SUFFIXES:
             problems.append(f"{p}: {REFUSED_SUFFIXES[suffix]}")
         elif suffix not in IMPORT_SUFFIXES:
-            problems.append(f"{p}: docgen imports {', '.join(IMPORT_SUFFIXES)} files, not "
-                            f"{suffix or 'files without a suffix'} — save it as PDF, Word or "
-                            "an image")
+            problems.append(_("{path}: docgen imports {suffixes} files, not {suffix} — save "
+                              "it as PDF, Word or an image").format(
+                path=p, suffixes=", ".join(IMPORT_SUFFIXES),
+                suffix=suffix or _("files without a suffix")))
     if problems:
-        raise many(BadInput, "cannot import", problems)
+        raise many(BadInput, _("cannot import"), problems)

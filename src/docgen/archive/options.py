@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from docgen.dates import parse_date
 from docgen.errors import BadInput
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
+from docgen.i18n import cli_ngettext as ngettext
 from docgen.textcheck import check_text
 from docgen.vocab import (CLASSIFICATIONS, DEFAULT_CLASSIFICATION, DEFAULT_RETENTION,
                           RECORD_TYPES, RETENTION_CODES, record_type_code)
@@ -62,7 +65,8 @@ class ImportOptions(FilingOptions):
     def _type(cls, v):
         code = record_type_code(v)
         if code is None:
-            raise ValueError(f"{v!r} is not one of {', '.join(RECORD_TYPES)}")
+            raise ValueError(_("{value} is not one of {allowed}").format(
+                value=repr(v), allowed=", ".join(RECORD_TYPES)))
         return code
 
     @field_validator("title")
@@ -70,7 +74,7 @@ class ImportOptions(FilingOptions):
     def _title(cls, v):
         check_text(v)
         if not v.strip():
-            raise ValueError("is empty")
+            raise ValueError(_("is empty"))
         return v.strip()
 
     @field_validator("kind", "unit", "unit_code", "doc_number", "responsible")
@@ -88,28 +92,30 @@ class ImportOptions(FilingOptions):
     @classmethod
     def _retention(cls, v):
         if v not in RETENTION_CODES:
-            raise ValueError(f"{v!r} is not a 保管期限; use one of {', '.join(RETENTION_CODES)}")
+            raise ValueError(_("{value} is not a 保管期限; use one of {allowed}").format(
+                value=repr(v), allowed=", ".join(RETENTION_CODES)))
         return v
 
     @field_validator("classification")
     @classmethod
     def _classification(cls, v):
         if v not in CLASSIFICATIONS:
-            raise ValueError(f"{v!r} is not a 密级; use one of {', '.join(CLASSIFICATIONS)}")
+            raise ValueError(_("{value} is not a 密级; use one of {allowed}").format(
+                value=repr(v), allowed=", ".join(CLASSIFICATIONS)))
         return v
 
     @field_validator("campaign_year")
     @classmethod
     def _year(cls, v):
         if v is not None and not 1000 <= int(v) <= 9999:
-            raise ValueError(f"{v!r} is not a four-digit year")
+            raise ValueError(_("{value} is not a four-digit year").format(value=repr(v)))
         return v
 
 
-_NAMES = {"title": "the title (题名)", "date": "date (成文日期)", "by": "--by",
-          "type": "type", "retention": "retention (保管期限)",
-          "classification": "classification (密级)", "campaign_year": "campaign year",
-          "submitted": "submitted (报送日期)"}
+_NAMES = {"title": N_("the title (题名)"), "date": N_("date (成文日期)"), "by": "--by",
+          "type": "type", "retention": N_("retention (保管期限)"),
+          "classification": N_("classification (密级)"), "campaign_year": N_("campaign year"),
+          "submitted": N_("submitted (报送日期)")}
 
 
 def _build(cls, fields: dict):
@@ -121,10 +127,13 @@ def _build(cls, fields: dict):
             name = str(err["loc"][0]) if err["loc"] else ""
             what = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
-                what = "is missing"
+                what = _("is missing")
             elif err["type"] == "string_too_short":
-                what = "is empty"
-            problems.append(f"{_NAMES.get(name, name)}: {what}")
+                what = _("is empty")
+            label = _(_NAMES[name]) if name in _NAMES else name
+            problems.append(_("{field}: {problem}").format(field=label, problem=what))
         if len(problems) == 1:
             raise BadInput(problems[0]) from None
-        raise BadInput(f"{len(problems)} problems with the options", problems) from None
+        raise BadInput(ngettext("{count} problem with the options",
+                                "{count} problems with the options", len(problems)).format(
+            count=len(problems)), problems) from None

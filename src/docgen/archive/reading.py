@@ -14,6 +14,7 @@ from docgen.archive import settings as settings_mod
 from docgen.archive.records import RECORD_NAME, Record
 from docgen.archive.settings import Settings
 from docgen.errors import ArchiveError, BadInput
+from docgen.i18n import cli_gettext as _
 
 RECORDS, INDEX, TMP, LOCK = "records", "index", ".tmp", ".lock"
 README = "README.md"
@@ -31,12 +32,13 @@ class ArchiveReader:
         self.root = Path(root)
         self.clock = clock or _now
         if self.root.exists() and not self.root.is_dir():
-            raise ArchiveError(f"{self.root}: is a file, not an archive folder — point "
-                               "--archive / DOCGEN_ARCHIVE at the archive's folder")
+            raise ArchiveError(_("{root}: is a file, not an archive folder — point --archive "
+                                 "/ DOCGEN_ARCHIVE at the archive's folder").format(
+                                     root=self.root))
         if not self.root.is_dir():
-            raise ArchiveError(f"{self.root}: no archive there (the folder does not exist) — "
-                               f"create one with `docgen init {self.root}`, or point --archive "
-                               "/ DOCGEN_ARCHIVE at an existing archive")
+            raise ArchiveError(_("{root}: no archive there (the folder does not exist) — "
+                                 "create one with `docgen init {root}`, or point --archive / "
+                                 "DOCGEN_ARCHIVE at an existing archive").format(root=self.root))
         self.settings: Settings = settings_mod.load(self.root)
 
     def __repr__(self) -> str:
@@ -48,7 +50,7 @@ class ArchiveReader:
 
     def audit_entries(self):
         """Every audit entry in order (unparsable lines are skipped; verify names them)."""
-        for _, entry, _ in audit.read(self.audit_path):
+        for __, entry, ___ in audit.read(self.audit_path):
             if entry is not None:
                 yield entry
 
@@ -76,7 +78,7 @@ class ArchiveReader:
 
     def records(self, year: int | None = None):
         """Every 件 in 档号 order, all statuses."""
-        for _, folder in self.record_dirs(year):
+        for __, folder in self.record_dirs(year):
             yield self._load(folder)
 
     def record(self, filing_number: str) -> Record:
@@ -86,16 +88,18 @@ class ArchiveReader:
         except ValueError as e:
             raise BadInput(str(e)) from None
         if not (folder / RECORD_NAME).is_file():
-            raise ArchiveError(f"no 件 {filing_number} in {self.root} — "
-                               "check the 档号; `docgen status` lists what is filed")
+            raise ArchiveError(_("no 件 {number} in {root} — check the 档号; `docgen status` "
+                                 "lists what is filed").format(number=filing_number,
+                                                               root=self.root))
         return self._load(folder)
 
     def _load(self, folder: Path) -> Record:
         try:
             return records.load(folder)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-            raise ArchiveError(f"{folder / RECORD_NAME}: cannot read the record ({e}) — "
-                               "run `docgen verify` for the full picture") from None
+            raise ArchiveError(_("{path}: cannot read the record ({error}) — run `docgen "
+                                 "verify` for the full picture").format(
+                                     path=folder / RECORD_NAME, error=e)) from None
 
     def status(self, year: int | None = None, *, unit: str | None = None, today=None):
         """What the campaign calendar requires of each unit in `year`, and its state."""

@@ -11,6 +11,8 @@ from typing import NamedTuple
 from docgen.archive.numbering import CODE
 from docgen.errors import ArchiveError
 from docgen.vocab import STEP_KEYS, STEPS, Step  # noqa: F401 - Step is part of this module's face
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 
 SETTINGS_NAME = "docgen-archive.json"
 FORMAT = "docgen-archive/1"
@@ -79,15 +81,16 @@ class Settings:
     def from_json(cls, data: dict, where: str) -> Settings:
         try:
             if data.get("format") != FORMAT:
-                raise ValueError(f"format is {data.get('format')!r}, expected {FORMAT!r}")
+                raise ValueError(_("format is {found}, expected {wanted}").format(
+                    found=repr(data.get("format")), wanted=repr(FORMAT)))
             units = tuple(Unit(u["name"], u["code"]) for u in data["units"])
             s = cls(data["fonds_code"], data["fonds_name"], units, data["filing_office"],
                     dict(data.get("calendar") or {}),
                     tuple(str(k) for k in data.get("extra_kinds") or ()))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise ArchiveError(f"{where}: the settings are damaged ({e}) — "
-                               "restore docgen-archive.json from a backup; its digest is in "
-                                "audit.jsonl") from None
+            raise ArchiveError(_("{where}: the settings are damaged ({error}) — restore "
+                                 "docgen-archive.json from a backup; its digest is in "
+                                 "audit.jsonl").format(where=where, error=e)) from None
         problems = check(s)
         if problems:
             raise ArchiveError(f"{where}: {problems[0]}")
@@ -98,49 +101,57 @@ def check(s: Settings) -> list[str]:
     """Every wrong value in the settings, as messages a clerk can act on."""
     found = []
     if not CODE.match(s.fonds_code or ""):
-        found.append(f"全宗号 {s.fonds_code!r} must be 1-10 capital letters or digits, e.g. Z109")
+        found.append(_("全宗号 {code} must be 1-10 capital letters or digits, e.g. Z109").format(
+            code=repr(s.fonds_code)))
     if not (s.fonds_name or "").strip():
-        found.append("立档单位名称 (fonds name) is empty — give the unit that keeps the archive")
+        found.append(_("立档单位名称 (fonds name) is empty — give the unit that keeps the "
+                       "archive"))
     from docgen.textcheck import text_problem
 
-    named = [("立档单位名称", s.fonds_name), ("filing office", s.filing_office),
-             *(("unit name", u.name) for u in s.units)]
+    named = [("立档单位名称", s.fonds_name), (N_("filing office"), s.filing_office),
+             *((N_("unit name"), u.name) for u in s.units)]
     for what, value in named:
         problem = text_problem(value) if isinstance(value, str) else None
         if problem:
-            found.append(f"{what} {value!r} {problem}")
+            found.append(_("{what} {value} {problem}").format(
+                what=_(what), value=repr(value), problem=problem))
     for k in s.extra_kinds:
         if not k.strip() or len(k) > 40:
-            found.append(f"extra kind {k!r} must be a 文种 of 1-40 characters")
+            found.append(_("extra kind {kind} must be a 文种 of 1-40 characters").format(
+                kind=repr(k)))
     seen_codes, seen_names = set(), set()
     for u in s.units:
         if not CODE.match(u.code or ""):
-            found.append(f"unit {u.name!r}: code {u.code!r} must be 1-10 capital letters or "
-                         "digits, e.g. GHC")
+            found.append(_("unit {name}: code {code} must be 1-10 capital letters or digits, "
+                           "e.g. GHC").format(name=repr(u.name), code=repr(u.code)))
         if not (u.name or "").strip():
-            found.append(f"unit code {u.code!r} has no name")
+            found.append(_("unit code {code} has no name").format(code=repr(u.code)))
         if u.code in seen_codes:
-            found.append(f"unit code {u.code!r} is given twice — each unit needs its own code")
+            found.append(_("unit code {code} is given twice — each unit needs its own "
+                           "code").format(code=repr(u.code)))
         if u.name in seen_names:
-            found.append(f"unit {u.name!r} is given twice")
+            found.append(_("unit {name} is given twice").format(name=repr(u.name)))
         seen_codes.add(u.code)
         seen_names.add(u.name)
     for year, steps in s.overrides.items():
         if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
-            found.append(f"calendar year {year!r} is not a four-digit year")
+            found.append(_("calendar year {year} is not a four-digit year").format(
+                year=repr(year)))
             continue
         for key, c in steps.items():
             if key not in STEP_KEYS:
-                found.append(f"calendar {year}: {key!r} is not a step; use one of "
-                             f"{', '.join(STEP_KEYS)}")
+                found.append(_("calendar {year}: {key} is not a step; use one of "
+                               "{steps}").format(year=year, key=repr(key),
+                                                 steps=", ".join(STEP_KEYS)))
                 continue
             for part in ("due", "start"):
                 if c.get(part):
                     try:
                         dt.date.fromisoformat(c[part])
                     except (TypeError, ValueError):
-                        found.append(f"calendar {year} {key}.{part}: {c[part]!r} is not a date "
-                                     "(YYYY-MM-DD)")
+                        found.append(_("calendar {year} {step}: {value} is not a date "
+                                       "(YYYY-MM-DD)").format(year=year, step=f"{key}.{part}",
+                                                              value=repr(c[part])))
     return found
 
 
@@ -149,12 +160,13 @@ def load(root: Path) -> Settings:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ArchiveError(f"{root}: not an archive (no {SETTINGS_NAME}) — "
-                           "create one with `docgen init " + str(root) + "`, or point "
-                            "--archive / DOCGEN_ARCHIVE at an existing archive") from None
+        raise ArchiveError(_("{root}: not an archive (no {settings}) — create one with "
+                             "`docgen init {root}`, or point --archive / DOCGEN_ARCHIVE at an "
+                             "existing archive").format(root=root, settings=SETTINGS_NAME)
+                           ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ArchiveError(f"{path}: cannot read the settings ({e}) — "
-                           "restore it from a backup") from None
+        raise ArchiveError(_("{path}: cannot read the settings ({error}) — restore it from a "
+                             "backup").format(path=path, error=e)) from None
     return Settings.from_json(data, str(path))
 
 

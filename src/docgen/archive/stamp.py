@@ -21,6 +21,7 @@ from pathlib import Path
 from docgen import _run
 from docgen.convert import pdfa
 from docgen.errors import ArchiveError
+from docgen.i18n import cli_gettext as _
 
 MM = 72 / 25.4
 WIDTH_MM, HEIGHT_MM = 45, 16
@@ -67,8 +68,8 @@ def font_path() -> str:
         p = line.split(":")[0].strip()
         if p.endswith((".ttf", ".ttc")):
             return p
-    raise ArchiveError("no TrueType Chinese font to draw the 归档章 with — "
-                       "install one: apt-get install fonts-arphic-gbsn00lp")
+    raise ArchiveError(_("no TrueType Chinese font to draw the 归档章 with — install one: "
+                         "apt-get install fonts-arphic-gbsn00lp"))
 
 
 @functools.cache
@@ -171,11 +172,13 @@ def stamp(src: Path, dst: Path, cells_for_pages, *,
     try:
         doc = pikepdf.open(src)
     except pikepdf.PdfError as e:
-        raise ArchiveError(f"{src}: cannot open the PDF to stamp it ({e}) — "
-                           "convert the document again; the file is damaged") from None
+        raise ArchiveError(_("{path}: cannot open the PDF to stamp it ({error}) — convert the "
+                             "document again; the file is damaged").format(path=src, error=e)
+                           ) from None
     with doc:
         if len(doc.pages) == 0:
-            raise ArchiveError(f"{src}: the PDF has no pages — convert the document again")
+            raise ArchiveError(_("{path}: the PDF has no pages — convert the document "
+                                 "again").format(path=src))
         pages = len(doc.pages)
         try:
             found = pdfa.identification(doc)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
 
 ON_TIME, LATE, MISSING, DUE = "filed on time", "filed late", "missing", "due"
 
@@ -28,6 +29,8 @@ class StatusRow:
 
     @property
     def label(self) -> str:
+        """The state in English words, for `--json` (which stays English); the CLI shows it
+        translated."""
         if self.state == DUE:
             return f"due in {self.days} day{'s' if self.days != 1 else ''}"
         if self.state == LATE:
@@ -64,8 +67,8 @@ def status(archive, year: int | None = None, *, unit: str | None = None,
         units = [u for u in units if unit in (u.name, u.code)]
         if not units:
             names = ", ".join(f"{u.name} ({u.code})" for u in archive.settings.units)
-            raise BadInput(f"unit {unit!r} is not in the archive's settings — use one of: "
-                           f"{names}")
+            raise BadInput(_("unit {unit} is not in the archive's settings — use one of: "
+                             "{names}").format(unit=repr(unit), names=names))
     filed = [r for r in archive.records() if r.campaign_year == year and r.status != "withdrawn"]
     rows = []
     for u in units:

@@ -101,8 +101,9 @@ def recover(root: Path, audit_path: Path) -> list[str]:
     one the log's last entry names.
     """
     done = []
-    if audit.repair_torn_tail(audit_path):
-        done.append("dropped a half-written audit line")
+    repaired = audit.repair_torn_tail(audit_path)
+    if repaired:
+        done.append(repaired)
     tmp = root / TMP
     if not tmp.is_dir():
         return done

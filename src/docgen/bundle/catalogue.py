@@ -12,6 +12,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from docgen.dates import format_compact
+from docgen.i18n import cli_gettext as _
 
 COLUMNS = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
 SHEET = "归档文件目录"
@@ -114,16 +115,18 @@ def read_xlsx(path: Path) -> list[Row]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-        raise ValueError(f"cannot open it as a workbook ({type(e).__name__}: {e})") from None
+        raise ValueError(_("cannot open it as a workbook ({error})").format(
+            error=f"{type(e).__name__}: {e}")) from None
     try:
         if SHEET not in wb.sheetnames:
-            raise ValueError(f"no sheet named {SHEET}")
+            raise ValueError(_("no sheet named {sheet}").format(sheet=SHEET))
         values = list(wb[SHEET].iter_rows(values_only=True))
     finally:
         wb.close()
     if len(values) < HEADER_ROW or tuple(_text(v) for v in values[HEADER_ROW - 1][
             :len(COLUMNS)]) != COLUMNS:
-        raise ValueError(f"row {HEADER_ROW} is not the column header {' '.join(COLUMNS)}")
+        raise ValueError(_("row {row} is not the column header {columns}").format(
+            row=HEADER_ROW, columns=" ".join(COLUMNS)))
     out = []
     for cells in values[HEADER_ROW:]:
         cells = [_text(v) for v in cells][:len(COLUMNS)]

@@ -24,6 +24,8 @@ from pathlib import Path
 from docgen import __version__
 from docgen.bundle import catalogue
 from docgen.errors import BadInput, VerifyFailed
+from docgen.i18n import cli_gettext as _
+from docgen.i18n import cli_ngettext as ngettext
 from docgen.vocab import OPEN_CLASSIFICATIONS
 
 FORMAT = "docgen-bundle/1"
@@ -90,8 +92,9 @@ def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions
     out = Path(out)
     _check_output(out)
     if out.resolve().is_relative_to(archive.root.resolve()):
-        raise BadInput(f"{out}: is inside the archive {archive.root} — write the bundle "
-                       "elsewhere (a stray file there fails 四性检测)")
+        raise BadInput(_("{path}: is inside the archive {root} — write the bundle elsewhere "
+                         "(a stray file there fails 四性检测)").format(path=out,
+                                                                       root=archive.root))
     clock = clock or archive.clock
     when = clock()
     seconds: dict[str, float] = {}
@@ -104,10 +107,13 @@ def make_bundle(archive, out: str | Path, options: BundleOptions = BundleOptions
         problems = [str(p) for p in checked.problems]
         if not options.allow_unverified:
             raise VerifyFailed(
-                f"{archive.root}: the archive fails 四性检测 ({len(problems)} problem(s)); "
-                "no bundle written",
-                [*problems, "repair the archive (see `docgen verify`), or bundle it as it is "
-                 "with --allow-unverified, which marks the bundle so"])
+                ngettext("{root}: the archive fails 四性检测 ({count} problem); no bundle "
+                         "written",
+                         "{root}: the archive fails 四性检测 ({count} problems); no bundle "
+                         "written", len(problems)).format(root=archive.root,
+                                                          count=len(problems)),
+                [*problems, _("repair the archive (see `docgen verify`), or bundle it as it "
+                              "is with --allow-unverified, which marks the bundle so")])
     with stage("select"):
         chosen, left_out = select(archive, options)
     report = BundleReport(out, bag_name(archive, options), [r.filing_number for r in chosen],
@@ -189,19 +195,21 @@ def check_options(archive, options: BundleOptions) -> str | None:
     from docgen.vocab import RECORD_TYPES as TYPES
 
     if "sha256" not in options.checksums or not set(options.checksums) <= set(CHECKSUMS):
-        raise BadInput(f"checksums {options.checksums!r}: use sha256, or sha256 and sha512")
+        raise BadInput(_("checksums {value}: use sha256, or sha256 and sha512").format(
+            value=repr(options.checksums)))
     if options.type is not None and options.type not in TYPES:
-        raise BadInput(f"--type {options.type!r} is not a record type; use one of "
-                       f"{', '.join(TYPES)}")
+        raise BadInput(_("--type {value} is not a record type; use one of {allowed}").format(
+            value=repr(options.type), allowed=", ".join(TYPES)))
     unit_code = None
     if options.unit is not None:
         s = archive.settings
         unit_code = s.unit_code(options.unit) or (
             options.unit if s.unit_name(options.unit) else None)
         if unit_code is None:
-            known = ", ".join(f"{u.name} ({u.code})" for u in s.units) or "none"
-            raise BadInput(f"--unit {options.unit!r} is not a unit of this archive; give a "
-                           f"name or code from its settings: {known}")
+            known = ", ".join(f"{u.name} ({u.code})" for u in s.units) or _("none")
+            raise BadInput(_("--unit {value} is not a unit of this archive; give a name or "
+                             "code from its settings: {known}").format(
+                                 value=repr(options.unit), known=known))
     return unit_code
 
 
@@ -220,10 +228,12 @@ def select(archive, options: BundleOptions):
             left_out.append(rec)
     if not chosen:
         what = _scope_words(archive, options)
-        fix = (f"{len(left_out)} classified 件 match; add --include-classified to bundle them"
-               if left_out else "check --year, --unit and --type; `docgen status` lists what "
-               "is filed")
-        raise BadInput(f"nothing to bundle: no 件 in {archive.root} for {what} — {fix}")
+        fix = (_("{count} classified 件 match; add --include-classified to bundle "
+                 "them").format(count=len(left_out))
+               if left_out else _("check --year, --unit and --type; `docgen status` lists "
+                                  "what is filed"))
+        raise BadInput(_("nothing to bundle: no 件 in {root} for {scope} — {fix}").format(
+            root=archive.root, scope=what, fix=fix))
     return chosen, left_out
 
 
@@ -374,18 +384,21 @@ def _sources(archive, rec) -> list[Path]:
     for role, path in sorted(rec.files.items()):
         name = path.name
         if path.parent != folder or name in ("", ".", ".."):
-            problems.append(f"{rec.filing_number}: {role} file {path} is not inside the 件 "
-                            "folder (record.json names a path)")
+            problems.append(_("{number}: {role} file {path} is not inside the 件 folder "
+                              "(record.json names a path)").format(
+                                  number=rec.filing_number, role=role, path=path))
         elif path.is_symlink():
-            problems.append(f"{path}: is a symbolic link; a bundle holds only the archive's "
-                            "own files")
+            problems.append(_("{path}: is a symbolic link; a bundle holds only the archive's "
+                              "own files").format(path=path))
         elif not path.is_file():
-            problems.append(f"{path}: missing or not a regular file ({role})")
+            problems.append(_("{path}: missing or not a regular file ({role})").format(
+                path=path, role=role))
         else:
             out.append(path)
     if problems:
-        raise VerifyFailed(f"{rec.filing_number}: cannot bundle this 件 safely; no bundle "
-                           "written", [*problems, "run `docgen verify` and repair the archive"])
+        raise VerifyFailed(_("{number}: cannot bundle this 件 safely; no bundle "
+                             "written").format(number=rec.filing_number),
+                           [*problems, _("run `docgen verify` and repair the archive")])
     return out
 
 
@@ -410,13 +423,16 @@ def _sort_tag_manifests(bag: Path) -> None:
 
 def _check_output(out: Path) -> None:
     if out.suffix.lower() != ".zip":
-        raise BadInput(f"{out}: a bundle is a .zip file — give -o NAME.zip")
+        raise BadInput(_("{path}: a bundle is a .zip file — give -o NAME.zip").format(path=out))
     if out.is_dir():
-        raise BadInput(f"{out}: is a folder — give -o a file name ending in .zip")
+        raise BadInput(_("{path}: is a folder — give -o a file name ending in .zip").format(
+            path=out))
     if not out.parent.is_dir():
-        raise BadInput(f"{out}: the folder {out.parent} does not exist — create it first")
+        raise BadInput(_("{path}: the folder {folder} does not exist — create it first").format(
+            path=out, folder=out.parent))
     if not os.access(out.parent, os.W_OK):
-        raise BadInput(f"{out}: cannot write in {out.parent} — choose a folder you may write to")
+        raise BadInput(_("{path}: cannot write in {folder} — choose a folder you may write "
+                         "to").format(path=out, folder=out.parent))
 
 
 def _sha256(path: Path) -> str:

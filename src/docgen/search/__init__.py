@@ -19,6 +19,9 @@ import os
 from pathlib import Path
 
 from docgen.errors import BadInput
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
+from docgen.i18n import cli_ngettext as ngettext
 from docgen.search import follow
 from docgen.search.engine import Filters, Hit, Hits, IndexDoc, IndexLocked, IndexUnusable
 from docgen.search.query import TYPES
@@ -145,8 +148,9 @@ def _sync(archive, filing, wait: float) -> str | None:
             finally:
                 eng.close()
     except TimeoutError:
-        raise IndexLocked(f"search index {path} stayed busy (another docgen is filing or "
-                          f"rebuilding) for {wait:.0f} s — the next command catches up") from None
+        raise IndexLocked(_("search index {path} stayed busy (another docgen is filing or "
+                            "rebuilding) for {seconds} s — the next command catches up").format(
+                                path=path, seconds=f"{wait:.0f}")) from None
 
 
 def _catch_up(archive, eng, filing) -> str | None:
@@ -159,10 +163,11 @@ def _catch_up(archive, eng, filing) -> str | None:
     except IndexUnusable as e:
         return _rebuilt(archive, eng, str(e), own_after, repair=True)
     if cursor is None:
-        return _rebuilt(archive, eng, "made without a cursor on the audit log", own_after)
+        return _rebuilt(archive, eng, N_("made without a cursor on the audit log"), own_after)
     changes = follow.changes_after(archive, cursor)
     if changes is None:
-        return _rebuilt(archive, eng, "ahead of a rewritten or restored audit log", own_after)
+        return _rebuilt(archive, eng, N_("ahead of a rewritten or restored audit log"),
+                        own_after)
     if changes.cursor == cursor:
         return None  # only a change still being moved into place follows
     numbers = list(dict.fromkeys(changes.numbers))
@@ -180,8 +185,9 @@ def _catch_up(archive, eng, filing) -> str | None:
         filing.done()  # our own changes are in: now only other filers' locks remain
     if not behind or follow.others_filing(path):  # theirs, perhaps: they index them next
         return None
-    return (f"search index was {behind} filing{'s' if behind > 1 else ''} behind the archive; "
-            "caught up")
+    return ngettext("search index was {count} filing behind the archive; caught up",
+                    "search index was {count} filings behind the archive; caught up",
+                    behind).format(count=behind)
 
 
 def _read(archive, numbers: list[str]):
@@ -198,13 +204,29 @@ def _read(archive, numbers: list[str]):
 
 def _rebuilt(archive, eng, reason: str, own_after: int | None, *, repair: bool = False,
              force: bool = False) -> str | None:
-    """Rebuild the index from the archive and set its cursor; the notice saying so."""
+    """Rebuild the index from the archive and set its cursor; the notice saying so.
+
+    `reason`: why, in the engine's words (IndexUnusable) or the façade's, both English."""
     n, earlier = _rebuild(archive, eng, repair=repair, force=force)
     if reason == "missing":  # a new archive has no index: only say so when records were lost
         if not any(own_after is None or s <= own_after for s in earlier):
             return None
-    return (f"search index at {index_path(archive)} was {reason}; rebuilt it from the archive "
-            f"({n} record{'' if n == 1 else 's'})")
+    return ngettext("search index at {path} was {reason}; rebuilt it from the archive "
+                    "({count} record)",
+                    "search index at {path} was {reason}; rebuilt it from the archive "
+                    "({count} records)", n).format(path=index_path(archive),
+                                                   reason=_reason(reason), count=n)
+
+
+# why an engine cannot use its index (IndexUnusable), in its words: shown translated
+_REASONS = (N_("missing"), N_("made by another version of docgen"))
+
+
+def _reason(reason: str) -> str:
+    """An IndexUnusable reason in the user's language; "unreadable (…)" keeps its detail."""
+    if reason.startswith("unreadable (") and reason.endswith(")"):
+        return _("unreadable ({error})").format(error=reason[len("unreadable ("):-1])
+    return _(reason)
 
 
 def _rebuild(archive, eng, progress=None, *, repair: bool = False, force: bool = False,
@@ -235,8 +257,9 @@ def rebuild_index(archive, progress=None, *, workers: int | None = None) -> int:
             finally:
                 eng.close()
     except TimeoutError:
-        raise IndexLocked(f"search index {path} stayed busy for {LOCK_WAIT:.0f} s — retry when "
-                          "the other docgen has finished") from None
+        raise IndexLocked(_("search index {path} stayed busy for {seconds} s — retry when the "
+                            "other docgen has finished").format(
+                                path=path, seconds=f"{LOCK_WAIT:.0f}")) from None
 
 
 def search(archive, query: str, *, type: str | None = None, year: int | None = None,
@@ -253,23 +276,25 @@ def search(archive, query: str, *, type: str | None = None, year: int | None = N
     q.parse(query)  # a malformed query fails before anything is opened or rebuilt
     problems = []
     if type is not None and type not in TYPES:
-        problems.append(f"--type {type!r} is not one of {', '.join(TYPES)}")
+        problems.append(_("--type {value} is not one of {allowed}").format(
+            value=repr(type), allowed=", ".join(TYPES)))
     if limit is not None and limit < 1:
-        problems.append(f"--limit {limit} must be 1 or more")
+        problems.append(_("--limit {limit} must be 1 or more").format(limit=limit))
     if date_from and date_to and date_from > date_to:
-        problems.append(f"--from {date_from} is after --to {date_to}")
+        problems.append(_("--from {start} is after --to {end}").format(start=date_from,
+                                                                       end=date_to))
     if problems:
-        raise BadInput("; ".join(problems))
+        raise BadInput(_("; ").join(problems))
     filters = Filters(type=type, year=year, unit=unit, date_from=date_from, date_to=date_to)
 
     try:
         notice = sync(archive, wait=wait)
     except IndexLocked:
-        notice = ("search index is busy in another docgen (filing or rebuilding); these hits "
-                  "may miss the newest filings")
+        notice = _("search index is busy in another docgen (filing or rebuilding); these "
+                   "hits may miss the newest filings")
     except OSError as e:  # a read-only copy of an archive: search what its index holds
-        notice = (f"search index could not be brought up to date ({type(e).__name__}: {e}); "
-                  "these hits may miss the newest filings")
+        notice = _("search index could not be brought up to date ({error}); these hits may "
+                   "miss the newest filings").format(error=f"{e.__class__.__name__}: {e}")
     eng = _engine(archive)
     try:
         try:

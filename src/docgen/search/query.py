@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from docgen.errors import QueryError
+from docgen.i18n import cli_gettext as _
 from docgen.vocab import RECORD_TYPES
 
 TYPES = RECORD_TYPES
@@ -69,7 +70,9 @@ class _Tok:
 
 
 def _error(query: str, col: int, what: str, fix: str) -> QueryError:
-    return QueryError(f"bad query {query!r} at column {col}: {what} — {fix}")
+    """`what` and `fix` already in the user's language."""
+    return QueryError(_("bad query {query} at column {col}: {problem} — {fix}").format(
+        query=repr(query), col=col, problem=what, fix=fix))
 
 
 def _lex(query: str) -> list[_Tok]:
@@ -93,22 +96,25 @@ def _lex(query: str) -> list[_Tok]:
         if m:
             name = m.group(1).lower()
             if name not in TEXT_FIELDS and name not in KEYWORD_FIELDS:
-                raise _error(query, i + 1, f"unknown field {m.group(1)!r}",
-                             f"use one of {', '.join(FIELDS)}")
+                raise _error(query, i + 1,
+                             _("unknown field {name}").format(name=repr(m.group(1))),
+                             _("use one of {allowed}").format(allowed=", ".join(FIELDS)))
             field = name
             i += m.end()
             if i >= n or query[i].isspace() or query[i] == ")":
-                raise _error(query, i + 1, f"{name}: has no value",
-                             f"write {name}:VALUE with no space after the colon")
+                raise _error(query, i + 1, _("{field}: has no value").format(field=name),
+                             _("write {field}:VALUE with no space after the colon").format(
+                                 field=name))
             if query[i] == "(":
-                raise _error(query, i + 1, f"{name}:( … ) groups are not supported",
-                             f"write {name}:a OR {name}:b")
+                raise _error(query, i + 1,
+                             _("{field}:( … ) groups are not supported").format(field=name),
+                             _("write {field}:a OR {field}:b").format(field=name))
             c = query[i]
         if c in QUOTES:
             close = query.find(QUOTES[c], i + 1)
             if close < 0:
-                raise _error(query, i + 1, "a quote is not closed",
-                             f"end the phrase with {QUOTES[c]}")
+                raise _error(query, i + 1, _("a quote is not closed"),
+                             _("end the phrase with {quote}").format(quote=QUOTES[c]))
             toks.append(_Tok("phrase", query[i + 1 : close], start + 1, field))
             i = close + 1
             continue
@@ -138,11 +144,13 @@ class _Parser:
 
     def parse(self):
         if not self.toks:
-            raise QueryError("empty query — give a word to search for, e.g. docgen search 审批")
+            raise QueryError(_("empty query — give a word to search for, e.g. docgen search "
+                               "审批"))
         node = self.or_expr()
         tok = self.peek()
         if tok is not None:  # only a stray ")" stops an expression early
-            raise _error(self.query, tok.col, "a ')' has no matching '('", "remove it or add '('")
+            raise _error(self.query, tok.col, _("a ')' has no matching '('"),
+                         _("remove it or add '('"))
         return node
 
     def or_expr(self):
@@ -168,21 +176,27 @@ class _Parser:
         if tok is None or tok.kind == ")" or (tok.kind == "op" and tok.text != "NOT"):
             col = tok.col if tok else self.end_col()
             if after is not None:
-                raise _error(self.query, after.col, f"{after.text} has nothing after it",
-                             f"put a word after {after.text}, or remove it")
-            what = f"{tok.text} has nothing before it" if tok and tok.kind == "op" else (
-                "empty parentheses" if tok and tok.kind == ")" else "nothing to search for")
-            raise _error(self.query, col, what, "put a word there, or remove it")
+                raise _error(self.query, after.col,
+                             _("{operator} has nothing after it").format(operator=after.text),
+                             _("put a word after {operator}, or remove it").format(
+                                 operator=after.text))
+            what = (_("{operator} has nothing before it").format(operator=tok.text)
+                    if tok and tok.kind == "op" else
+                    _("empty parentheses") if tok and tok.kind == ")" else
+                    _("nothing to search for"))
+            raise _error(self.query, col, what, _("put a word there, or remove it"))
         self.i += 1
         if tok.kind == "op":  # NOT
             return Not(self.unary(tok))
         if tok.kind == "(":
             if self.peek() is None:
-                raise _error(self.query, tok.col, "a '(' is not closed", "add the missing ')'")
+                raise _error(self.query, tok.col, _("a '(' is not closed"),
+                             _("add the missing ')'"))
             node = self.or_expr()
             close = self.peek()
             if close is None or close.kind != ")":
-                raise _error(self.query, tok.col, "a '(' is not closed", "add the missing ')'")
+                raise _error(self.query, tok.col, _("a '(' is not closed"),
+                             _("add the missing ')'"))
             self.i += 1
             return node
         return self.leaf(tok)
@@ -195,21 +209,24 @@ class _Parser:
             return self.keyword(tok, KEYWORD_FIELDS[field], text)
         if query_terms(text).empty:
             raise _error(self.query, tok.col,
-                         f"{tok.text!r} has no Chinese character, letter or digit",
-                         "search for words, e.g. 审批 or GDP")
+                         _("{text} has no Chinese character, letter or digit").format(
+                             text=repr(tok.text)),
+                         _("search for words, e.g. 审批 or GDP"))
         return Text(text, TEXT_FIELDS.get(field) if field else None, tok.kind == "phrase")
 
     def keyword(self, tok: _Tok, field: str, value: str):
         if field == "type":
             code = {v: k for k, v in TYPES.items()}.get(value, value.lower())
             if code not in TYPES:
-                raise _error(self.query, tok.col, f"type {value!r} is unknown",
-                             f"use one of {', '.join(TYPES)}")
+                raise _error(self.query, tok.col,
+                             _("type {value} is unknown").format(value=repr(value)),
+                             _("use one of {allowed}").format(allowed=", ".join(TYPES)))
             return Keyword("type", code)
         if field == "year":
             if not re.fullmatch(r"\d{4}", value):
-                raise _error(self.query, tok.col, f"year {value!r} is not a year",
-                             "write four digits, e.g. year:2011")
+                raise _error(self.query, tok.col,
+                             _("year {value} is not a year").format(value=repr(value)),
+                             _("write four digits, e.g. year:2011"))
             return Keyword("year", value)
         if field == "filing_number":
             return Keyword(field, value.rstrip("*"), prefix=True)

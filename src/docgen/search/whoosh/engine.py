@@ -19,6 +19,7 @@ from typing import Iterable
 from whoosh import index, writing
 
 from docgen.errors import DocgenError
+from docgen.i18n import cli_gettext as _
 from docgen.search import query as q
 from docgen.search.analysis import load_jieba, query_terms
 from docgen.search._procs import cores
@@ -81,8 +82,9 @@ class WhooshEngine:
 
     # -- locking ------------------------------------------------------------------------
     def _locked(self):
-        return IndexLocked(f"search index {self.path} stayed locked by another process for "
-                           f"{LOCK_TIMEOUT:.0f} s — retry, or run `docgen index rebuild` later")
+        return IndexLocked(_("search index {path} stayed locked by another process for "
+                             "{seconds} s — retry, or run `docgen index rebuild` later").format(
+                                 path=self.path, seconds=f"{LOCK_TIMEOUT:.0f}"))
 
     def _lock(self):
         from whoosh.filedb.filestore import FileStorage
