@@ -320,7 +320,7 @@ def test_import_refuses_oversized_and_mislabelled_files(site, name, content, sta
 def test_form_upload_refuses_binary_and_unknown_suffixes(site, pdf_bytes):
     c = site.client("zhang")
     r = _post(c, "/forms/upload", files={"file": ("承诺书.yaml", pdf_bytes, "text/yaml")})
-    assert r.status_code == 415 and "UTF-8" in r.text
+    assert r.status_code == 400 and "UTF-8" in r.text and "承诺书.yaml:" in r.text
     r = _post(c, "/forms/upload", files={"file": ("承诺书.xls", b"x", "text/plain")})
     assert r.status_code == 415
 

@@ -7,22 +7,56 @@ import json
 import subprocess
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse
 
 from docgen.errors import BadInput, FormError
-from docgen.i18n import _
+from docgen.i18n import _, cli_gettext
 from docgen.vocab import FORM_TYPES
 from docgen.web import formfields
 from docgen.web.access import int_or_none, record_for, units_for
 from docgen.web.app import Ctx, Forbidden, NotFound, page, render
-from docgen.web.uploads import sniff_form, sniff_import
+from docgen.web.uploads import read_form, renamed_problems, save_import
 
 PREVIEW_PAGES = 3
 
 
 @page(roles=("clerk", "archivist"))
 async def forms_index(ctx: Ctx, request):
-    return render(ctx, "forms.html", types=FORM_TYPES)
+    from docgen.vocab import FORM_SUFFIXES
+
+    return render(ctx, "forms.html", types=FORM_TYPES, accept=",".join(FORM_SUFFIXES))
+
+
+@page(roles=("clerk", "archivist"))
+async def form_workbook(ctx: Ctx, request):
+    """The type's starter as an Excel workbook (`docgen form new TYPE --xlsx`), the clerk's
+    unit filled in: filled offline in Excel or WPS, then uploaded."""
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    from docgen.starters import starter_data
+    from docgen.xlsx_forms import write
+
+    form_type = _form_type(request)
+    data = starter_data(form_type, None)
+    data.update(_defaults(ctx, ctx.archive(), request.query_params.get("unit")))
+    folder = Path(tempfile.mkdtemp(dir=_uploads(request)))
+    out = folder / f"{FORM_TYPES[form_type]}.xlsx"
+    await run_in_threadpool(write, form_type, data, out)
+    import shutil
+
+    return FileResponse(out, filename=out.name, content_disposition_type="attachment",
+                        media_type="application/vnd.openxmlformats-officedocument."
+                                   "spreadsheetml.sheet",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
+def _uploads(request) -> Path:
+    folder = request.app.state.workdir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @page(roles=("clerk", "archivist"))
@@ -116,19 +150,27 @@ def _validate(form_type: str, posted):
     try:
         form = validate(data, {}, _("表单"))
     except FormError as e:
-        problems = []
-        for p in e.details:
-            text = p.what + (f" — {p.fix}" if p.fix else "")
-            problems.append({"name": formfields.posted_name(p.field, order), "field": p.field,
-                             "text": text})
-        return problems, data, None
+        return [problem_entry(p, formfields.posted_name(p.field, order)) for p in e.details
+                if hasattr(p, "what")], data, None
     return [], data, form
+
+
+def problem_entry(p, name: str, where: str = "") -> dict:
+    """A form problem for the page: the input it belongs to, where the form file has it (an
+    upload's FILE:LINE or FILE:SHEET!C7), and its words in the page's language (what and fix
+    are texts of the docgen catalog, as `docgen form check` prints them)."""
+    what = cli_gettext(p.what)
+    return {"name": name, "field": p.field, "where": where,
+            "text": what + (f" — {cli_gettext(p.fix)}" if p.fix else "")}
 
 
 @page(roles=("clerk", "archivist"))
 async def form_upload(ctx: Ctx, request):
-    """A YAML/JSON/TOML form file into the form's fields, its problems at each field."""
-    from docgen.forms import parse, validate
+    """A YAML/JSON/TOML/xlsx form file into the form's fields, each problem at its field and
+    located in the file as `docgen form check` locates it (LINE, or SHEET!C7)."""
+    import tempfile
+
+    from docgen.forms import validate
     from docgen.vocab import form_type_code
 
     posted = await request.form()
@@ -136,24 +178,25 @@ async def form_upload(ctx: Ctx, request):
     if upload is None or not hasattr(upload, "read"):
         raise BadInput(_("请选择要上传的表单文件"))
     raw = await upload.read()
-    suffix = sniff_form(raw, upload.filename)
-    name = f"upload{suffix}"
-    try:
-        data, positions = parse(raw.decode("utf-8-sig"), Path(name))
-    except FormError as e:
-        raise FormError(_("表单文件无法读取"), [str(p).replace(name, upload.filename or name, 1)
-                                                for p in e.details]) from None
+    with tempfile.TemporaryDirectory(dir=_uploads(request)) as tmp:
+        data, positions, shown = await run_in_threadpool(read_form, raw, upload.filename,
+                                                         Path(tmp))
     if not isinstance(data, dict) or form_type_code(str(data.get("type", ""))) is None:
         raise BadInput(_("文件里没有可识别的表单类型（type: plan、commitment 或 summary）"))
     form_type = form_type_code(str(data["type"]))
     problems = []
     try:
-        validate(data, positions, upload.filename or name)
+        validate(data, positions, shown)
     except FormError as e:
-        problems = [{"name": p.field, "field": p.field,
-                     "text": p.what + (f" — {p.fix}" if p.fix else "")} for p in e.details]
-    return _form_view(ctx, form_type, data, problems,
-                      note=_("已载入 {name}").format(name=upload.filename))
+        problems = [problem_entry(p, p.field, _located(p)) for p in
+                    renamed_problems(e.details, shown, shown) if hasattr(p, "what")]
+    return _form_view(ctx, form_type, {**data, "type": form_type}, problems,
+                      note=_("已载入 {name}").format(name=shown))
+
+
+def _located(p) -> str:
+    """FILE:LINE or FILE:SHEET!C7, as the command line writes it."""
+    return f"{p.file}:{p.line}" if p.line else str(p.file)
 
 
 @page(roles=("clerk", "archivist"))
@@ -289,17 +332,18 @@ async def import_page(ctx: Ctx, request):
     arc = ctx.archive()
     q = request.query_params
     if request.method == "GET":
+        from docgen.vocab import IMPORT_SUFFIXES
+
         return render(ctx, "import.html", units=units_for(ctx.account, arc),
-                      kinds=_import_kinds(), values=dict(q), full=True)
+                      kinds=_import_kinds(), values=dict(q), full=True,
+                      accept=",".join(IMPORT_SUFFIXES), suffixes=" ".join(IMPORT_SUFFIXES))
     from docgen.pipeline import import_files
 
     posted = await request.form()
-    upload = posted.get("file")
-    if upload is None or not hasattr(upload, "read"):
-        raise BadInput(_("请选择要导入的 PDF 或 Word 文件"))
+    uploads = [u for u in posted.getlist("file") if hasattr(u, "read") and u.filename]
+    if not uploads:
+        raise BadInput(_("请选择要导入的文件（PDF、Word 或扫描图像）"))
     options = request.app.state.options
-    raw = await upload.read()
-    name = sniff_import(raw, upload.filename, options.max_import_bytes)
     unit = str(posted.get("unit", ""))
     if unit not in {u.code for u in units_for(ctx.account, arc)} or not ctx.account.may_file(unit):
         raise Forbidden
@@ -323,18 +367,32 @@ async def import_page(ctx: Ctx, request):
     from docgen.archive import ImportOptions
 
     import_options = ImportOptions.build(**fields)  # a bad field: refused before the job
+    files = [(u.filename, await u.read()) for u in uploads]
     jobs = request.app.state.jobs
     job = jobs.new(ctx.account.name, "import")
-    path = job.folder / name
-    path.write_bytes(raw)
+    try:  # refused here, as `docgen import` refuses it, before any work starts
+        paths = await run_in_threadpool(save_import, files, job.folder,
+                                        options.max_import_bytes)
+    except BaseException:
+        jobs.discard(job)
+        raise
+    one_item = len(paths) > 1  # several files: the pages of one 件, in the order chosen
 
     def work(job):
-        filed = import_files(arc, [path], options=import_options,
-                             convert_options=options.convert_options)
+        def ocr_progress(done: int, total: int) -> None:
+            job.ocr = (done, total)
+            if total and done >= total:
+                job.stage = "filing"
+
+        filed = import_files(arc, paths, options=import_options, one_item=one_item,
+                             convert_options=options.convert_options, on_ocr=ocr_progress,
+                             on_converted=lambda src, pdf, reason: setattr(job, "stage",
+                                                                           "filing"))
         _sync(arc)
         if filed.failed:
             raise BadInput(_("转换 PDF/A 失败，未归档"), [str(v) for v in filed.failed.values()])
         job.records = [r.filing_number for r in filed.records]
+        job.notices = [n for r in filed.records for n in r.notices]
 
     jobs.start(job, work)
     return render(ctx, "job.html", job=job, full=not ctx.htmx)
