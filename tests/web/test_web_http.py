@@ -246,21 +246,62 @@ def test_login_form_needs_its_own_token(site):
     assert r.status_code == 403
 
 
-def test_lockout_and_throttling(site):
+def _login(c, name, password, **kw):
+    return c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": name,
+                                  "password": password}, **kw)
+
+
+def _error(r) -> str:
+    return re.search(r'<p class="bad" role="alert">(.*?)</p>', r.text).group(1)
+
+
+def _restarted(site, tmp_path):
+    """A new app on the same archive, as after a restart or in a second server process."""
+    from conftest import FAST
+
+    from docgen.accounts import Accounts
+    from docgen.web import WebOptions, create_app
+
+    accounts = Accounts.beside(site.arc.root, hasher=FAST, clock=site.clock)
+    app = create_app(WebOptions(site.arc.root, workdir=tmp_path / "again"), accounts=accounts)
+    from starlette.testclient import TestClient
+
+    return TestClient(app, follow_redirects=False)
+
+
+def test_lockout_holds_across_a_restart_and_ends_after_its_time(site, tmp_path):
+    from docgen.accounts import LOCKOUT, MAX_FAILURES
+
     c = site.client()
-    for i in range(5):
-        r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "zhang",
-                                   "password": "wrong"})
-        assert r.status_code == 401
-    r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "zhang",
-                               "password": PASSWORD})
-    assert r.status_code == 401 and "锁定" in r.text
-    for _ in range(5):  # other names, same address: the address is throttled
-        c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "nobody",
-                               "password": "x"})
-    r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "chen",
-                               "password": PASSWORD})
-    assert r.status_code == 429
+    for _ in range(MAX_FAILURES - 1):
+        r = _login(c, "zhang", "wrong")
+        assert r.status_code == 401 and _error(r) == "账户名或密码错误"
+    again = _restarted(site, tmp_path)
+    r = _login(again, "zhang", "wrong")  # the fifth, counted in the file: locked
+    assert r.status_code == 401 and "锁定" in _error(r)
+    right, wrong = _login(again, "zhang", PASSWORD), _login(c, "zhang", "wrong")
+    assert right.status_code == wrong.status_code == 401
+    assert _error(right) == _error(wrong) == _error(r)  # a right password tells nothing
+    assert "docgen_session" not in right.headers.get("set-cookie", "")
+    english = _login(again, "zhang", PASSWORD, headers={"Accept-Language": "en"})
+    assert _error(english).startswith("locked after repeated wrong passwords")
+    site.clock.now += LOCKOUT + dt.timedelta(seconds=1)
+    r = _login(_restarted(site, tmp_path / "3"), "zhang", PASSWORD)
+    assert r.status_code == 303 and r.headers["location"] == "/desk"
+
+
+def test_an_address_is_throttled_across_names_and_restarts(site, tmp_path):
+    from docgen.accounts import ADDRESS_FAILURES, ADDRESS_WINDOW
+
+    c = site.client()
+    for i in range(ADDRESS_FAILURES - 1):  # other names, same address
+        assert _login(c, f"nobody{i}", "x").status_code == 401
+    assert _login(c, "nobody", "x").status_code == 429  # the failure that blocks it
+    r = _login(_restarted(site, tmp_path), "chen", PASSWORD)
+    assert r.status_code == 429 and "登录失败次数过多" in _error(r)
+    assert _error(r) == _error(_login(c, "chen", "wrong"))
+    site.clock.now += ADDRESS_WINDOW + dt.timedelta(seconds=1)
+    assert _login(c, "chen", PASSWORD).status_code == 303
 
 
 def test_session_expires_when_idle(site):
