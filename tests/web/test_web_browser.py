@@ -237,7 +237,7 @@ def test_archivist_adds_rows_and_imports_through_the_page(server, browser, tmp_p
     d.find_element(By.ID, "title").send_keys("规划处听证会纪要（补）")
     d.find_element(By.ID, "date").send_keys(f"{YEAR}-06-20")
     d.find_element(By.ID, "import").click()
-    _wait(d, lambda d: "不符" in d.find_element(By.ID, "result").text, "the refusal")
+    _wait(d, lambda d: "扩展名为 .pdf" in d.find_element(By.ID, "result").text, "the refusal")
     _shot(d, "12-import-refused", at="result")
 
     real = tmp_path / "听证会纪要.pdf"

@@ -85,19 +85,24 @@ def test_a_zip_labelled_png_is_refused_in_the_words_of_docgen_import(site, docge
     assert not site.started and not _jobs_left(site)  # nothing saved, no job
     fake = tmp_path / "测评表.png"
     fake.write_bytes(_zip())
-    code, _out, err = docgen("import", fake, "--archive", site.arc.root, "--title", "测评表",
-                             "--date", f"{YEAR}-11-20", "--unit", "区建设局规划处")
-    assert code == 10
-    said = err.strip().splitlines()[-1].split(f"{fake}: ", 1)[1]
-    assert "the name says .png" in said
-    assert f"测评表.png: {said}" in _text(r.text)
+    for lang, headers, words in (("zh", {}, "扩展名为 .png，内容却是zip"),
+                                 ("en", EN, "the name says .png but the content is a zip")):
+        code, _out, err = docgen("--lang", lang, "import", fake, "--archive", site.arc.root,
+                                 "--title", "测评表", "--date", f"{YEAR}-11-20",
+                                 "--unit", "区建设局规划处")
+        assert code == 10
+        said = err.strip().splitlines()[-1].split(f"{fake}: ", 1)[1]
+        assert said.startswith(words)
+        r = _post(c, "/import", META, files={"file": ("测评表.png", _zip(), "image/png")},
+                  headers=headers)
+        assert r.status_code == 415 and f"测评表.png: {said}" in _text(r.text)
 
 
 @pytest.mark.parametrize("name, content, said", [
-    ("扫描.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "does not"),  # a JPEG header, no image
-    ("扫描.tif", b"%PDF-1.7\n%%EOF\n", "the name says .tif"),
-    ("扫描.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "does not"),
-    ("纪要.pdf", b"%PDF-1.7\n1 0 obj\n", "truncated"),
+    ("扫描.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "图像无法"),  # a JPEG header, no image
+    ("扫描.tif", b"%PDF-1.7\n%%EOF\n", "扩展名为 .tif，内容却是PDF 文件"),
+    ("扫描.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "图像无法"),
+    ("纪要.pdf", b"%PDF-1.7\n1 0 obj\n", "PDF 不完整"),
 ])
 def test_damaged_or_mislabelled_scans_are_refused_before_any_work(site, name, content, said):
     c = site.client("zhang")
@@ -115,7 +120,7 @@ def test_one_bad_page_refuses_them_all_each_named(site):
     r = _post(c, "/import", META, files=files)
     text = _text(r.text)
     assert r.status_code == 415 and "2 个文件未通过检查" in text
-    assert "第2页.png: the name says .png" in text and "第3页.jpg: the name says .jpg" in text
+    assert "第2页.png: 扩展名为 .png" in text and "第3页.jpg: 扩展名为 .jpg" in text
     assert not site.started and not _jobs_left(site)
 
 
