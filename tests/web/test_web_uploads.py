@@ -287,3 +287,38 @@ def test_uploaded_commitment_form_keeps_a_problem_at_its_field(site):
     r = _post(c, "/forms/upload", files={"file": ("承诺书.yaml", text.encode(), "text/yaml")})
     assert r.status_code == 200
     assert re.search(r"承诺书\.yaml:\d+", _text(r.text))
+
+
+@pytest.mark.slow
+def test_a_scanned_page_is_read_by_ocr_and_filed_through_the_page(live_site, pdfa_source,
+                                                                  tmp_path):
+    """The real thing: a 300 dpi scan of a Chinese page, OCR'd by Tesseract, filed."""
+    import subprocess
+    import time
+
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", "-gray",
+                    str(Path(pdfa_source) / "plan.pdf"), str(tmp_path / "scan")], check=True)
+    [png] = tmp_path.glob("scan*.png")
+    c = live_site.client("zhang")
+    hx = {"HX-Request": "true"}
+    r = _post(c, "/import", META, files={"file": ("测评表.png", png.read_bytes(), "image/png")},
+              headers=hx)
+    assert r.status_code == 200, _text(r.text)[:400]
+    job = re.search(r'hx-get="(/jobs/[^"]+)"', r.text).group(1)
+    html_, deadline = r.text, time.monotonic() + 600
+    while 'data-stage="done"' not in html_:
+        assert 'data-stage="failed"' not in html_, _text(html_)
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.3)
+        html_ = c.get(job, headers=hx).text
+    number = re.search(r'/records/([^"]+)"', html_).group(1)
+    rec = live_site.arc.record(number)
+    assert (rec.title, rec.unit_code, rec.kind) == (META["title"], "GHC", "测评结果")
+    digitisation = rec.metadata["数字化信息"]
+    assert digitisation["数字化方式"] == "扫描图像文字识别"
+    assert digitisation["文字识别"]["识别页"] == [1]
+    text = rec.files["text"].read_text(encoding="utf-8")
+    assert "民主评议" in text or "工作方案" in text, text[:200]
+    assert "original" in rec.files and rec.files["original"].suffix == ".png"
+    last = list(live_site.arc.audit_entries())[-1]
+    assert (last["action"], last["by"]) == ("file", "zhang")
