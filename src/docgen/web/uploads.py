@@ -115,11 +115,11 @@ def read_form(data: bytes, filename: str | None, folder: Path):
     return found, positions, shown
 
 
-def renamed_problems(problems, path_text: str, shown: str) -> list:
+def _renamed_problems(problems, path_text: str, shown: str) -> list:
     """The problems with the server's file path replaced by the name the clerk knows."""
     return [dataclasses.replace(p, file=shown) if getattr(p, "file", None) == path_text else p
             for p in problems]
 
 
 def _renamed(e: DocgenError, path: Path, shown: str) -> tuple[str, list]:
-    return e.message.replace(str(path), shown), renamed_problems(e.details, str(path), shown)
+    return e.message.replace(str(path), shown), _renamed_problems(e.details, str(path), shown)

@@ -16,7 +16,7 @@ from docgen.vocab import FORM_TYPES
 from docgen.web import formfields
 from docgen.web.access import int_or_none, record_for, units_for
 from docgen.web.app import Ctx, Forbidden, NotFound, page, render
-from docgen.web.uploads import read_form, renamed_problems, save_import
+from docgen.web.uploads import read_form, save_import
 
 PREVIEW_PAGES = 3
 
@@ -72,14 +72,15 @@ async def form_page(ctx: Ctx, request):
     return _form_view(ctx, form_type, data, [], supersedes=supersedes)
 
 
-def _form_view(ctx, form_type, data, problems, *, supersedes="", status=200, note=None):
+def _form_view(ctx, form_type, data, problems, *, supersedes="", status=200, note=None,
+               warnings=()):
     fields = formfields.fields_for(form_type, data)
     at = {}
     for p in problems:
         at.setdefault(p["name"], []).append(p["text"])
     return render(ctx, "form.html", status, form_type=form_type, kind=FORM_TYPES[form_type],
                   fields=fields, problems=problems, at=at, supersedes=supersedes, note=note,
-                  full=True)
+                  warnings=warnings, full=True)
 
 
 def _defaults(ctx, arc, unit_code: str | None) -> dict:
@@ -118,13 +119,14 @@ async def form_check(ctx: Ctx, request):
     """htmx, as the clerk types: the problems `form check` reports, each at its field."""
     form_type = _form_type(request)
     posted = await request.form()
-    problems, _data, _form = _validate(form_type, posted)
+    problems, _data, _form, warnings = _validate(form_type, posted, ctx.archive())
     names = [n for n in posted if n != "csrf"]
     slots = formfields.slots(names, [p["name"] for p in problems])
     at = {}
     for p in problems:
         at.setdefault(p["name"], []).append(p["text"])
-    return render(ctx, "problems.html", problems=problems, slots=slots, at=at)
+    return render(ctx, "problems.html", problems=problems, slots=slots, at=at,
+                  warnings=warnings)
 
 
 @page(roles=("clerk", "archivist"))
@@ -142,17 +144,25 @@ async def form_row(ctx: Ctx, request):
                   at={})
 
 
-def _validate(form_type: str, posted):
-    """(problems as {name, field, text}, form data, the Form when valid)."""
+def _validate(form_type: str, posted, arc=None):
+    """(problems as {name, field, text}, form data, the Form when valid, warnings). With the
+    archive, the checks `docgen file` makes: its calendar and the filed 承诺书 a report must
+    cover; its warnings (`docgen: warning: …` on the command line) come as entries too."""
+    from docgen.archive.commitments import check_context
     from docgen.forms import validate
 
     data, order = formfields.collect(form_type, posted)
+    context = check_context(arc)
     try:
-        form = validate(data, {}, _("表单"))
+        form = validate(data, {}, _("表单"), context)
     except FormError as e:
-        return [problem_entry(p, formfields.posted_name(p.field, order)) for p in e.details
-                if hasattr(p, "what")], data, None
-    return [], data, form
+        form, problems = None, [problem_entry(p, formfields.posted_name(p.field, order))
+                                for p in e.details if hasattr(p, "what")]
+    else:
+        problems = []
+    warnings = [problem_entry(p, formfields.posted_name(p.field, order))
+                for p in context.notices if hasattr(p, "what")]
+    return problems, data, form, warnings
 
 
 def problem_entry(p, name: str, where: str = "") -> dict:
@@ -170,6 +180,7 @@ async def form_upload(ctx: Ctx, request):
     located in the file as `docgen form check` locates it (LINE, or SHEET!C7)."""
     import tempfile
 
+    from docgen.archive.commitments import check_context
     from docgen.forms import validate
     from docgen.vocab import form_type_code
 
@@ -185,13 +196,16 @@ async def form_upload(ctx: Ctx, request):
         raise BadInput(_("文件里没有可识别的表单类型（type: plan、commitment 或 summary）"))
     form_type = form_type_code(str(data["type"]))
     problems = []
+    context = check_context(ctx.archive())
     try:
-        validate(data, positions, shown)
+        validate(data, positions, shown, context)
     except FormError as e:
-        problems = [problem_entry(p, p.field, _located(p)) for p in
-                    renamed_problems(e.details, shown, shown) if hasattr(p, "what")]
+        problems = [problem_entry(p, p.field, _located(p)) for p in e.details
+                    if hasattr(p, "what")]
+    warnings = [problem_entry(p, p.field, _located(p)) for p in context.notices
+                if hasattr(p, "what")]
     return _form_view(ctx, form_type, {**data, "type": form_type}, problems,
-                      note=_("已载入 {name}").format(name=shown))
+                      note=_("已载入 {name}").format(name=shown), warnings=warnings)
 
 
 def _located(p) -> str:
@@ -206,7 +220,7 @@ async def form_preview(ctx: Ctx, request):
 
     form_type = _form_type(request)
     posted = await request.form()
-    problems, data, form = _validate(form_type, posted)
+    problems, data, form, _warnings = _validate(form_type, posted, ctx.archive())
     if problems:
         return render(ctx, "job_refused.html", 422, problems=problems)
     _may_file_form(ctx, form)
@@ -233,7 +247,7 @@ async def form_file(ctx: Ctx, request):
 
     form_type = _form_type(request)
     posted = await request.form()
-    problems, data, form = _validate(form_type, posted)
+    problems, data, form, _warnings = _validate(form_type, posted, ctx.archive())
     if problems:
         return render(ctx, "job_refused.html", 422, problems=problems)
     _may_file_form(ctx, form)
