@@ -124,6 +124,47 @@ def test_one_bad_page_refuses_them_all_each_named(site):
     assert not site.started and not _jobs_left(site)
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims width×height pixels, with almost no data: a bomb's shape."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def test_a_decompression_bomb_is_refused_undecoded(site):
+    c = site.client("zhang")
+    r = _post(c, "/import", META,
+              files={"file": ("扫描.png", _png_claiming(60_000, 60_000), "image/png")})
+    assert r.status_code == 415 and "图像过大，无法安全解码" in _text(r.text)
+    assert not site.started and not _jobs_left(site)
+
+
+def test_a_hostile_file_name_stays_inside_the_jobs_folder(site):
+    c = site.client("zhang")
+    r = _post(c, "/import", META,
+              files={"file": ("../../accounts.sqlite3\\..\\x<script>.png", _png(), "image/png")})
+    assert r.status_code == 200, _text(r.text)[:300]
+    [job] = site.started
+    [saved] = job.folder.iterdir()
+    assert saved.parent == job.folder and saved.name == "xscript.png"
+
+
+def test_word_files_are_not_pages_of_one_item(site):
+    c = site.client("zhang")
+    files = [("file", ("第1页.png", _png(), "image/png")),
+             ("file", ("通知.docx", _zip(), "application/octet-stream"))]
+    r = _post(c, "/import", META, files=files)
+    assert r.status_code == 400 and "通知.docx" in _text(r.text) and "单独导入" in _text(r.text)
+    assert not site.started and not _jobs_left(site)
+
+
 @pytest.mark.parametrize("suffix", list(REFUSED_SUFFIXES))
 def test_refused_formats_say_what_to_do_in_the_pages_language(site, suffix):
     c = site.client("zhang")

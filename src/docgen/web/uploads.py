@@ -14,7 +14,7 @@ from docgen.errors import BadInput, DocgenError
 from docgen.forms import MAX_FORM_BYTES
 from docgen.i18n import _, cli_gettext
 from docgen.vocab import (FORM_SUFFIXES, IMPORT_SUFFIXES, REFUSED_FORM_SUFFIXES,
-                          REFUSED_SUFFIXES)
+                          REFUSED_SUFFIXES, WORD_SUFFIXES)
 from docgen.xlsx_forms import MAX_XLSX_BYTES
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # a scanned 件 of a few dozen pages
@@ -62,6 +62,10 @@ def save_import(uploads: list[tuple[str | None, bytes]], folder: Path,
 
     if len(uploads) > MAX_IMPORT_FILES:
         raise UploadRefused(_("一次最多导入 {n} 个文件").format(n=MAX_IMPORT_FILES), status=400)
+    words = [n for n, _data in uploads if Path(n or "").suffix.lower() in WORD_SUFFIXES]
+    if words and len(uploads) > 1:  # the pages of one 件 are scans and PDFs (--one-item)
+        raise UploadRefused(_("多个文件合为一件时只接受扫描图像和 PDF；Word 文件（{names}）"
+                              "请单独导入").format(names="、".join(words)), status=400)
     saved, problems = [], []
     for filename, data in uploads:
         name, _suffix = safe_name(filename, IMPORT_SUFFIXES, REFUSED_SUFFIXES)
