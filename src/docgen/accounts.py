@@ -7,7 +7,8 @@
 
 One SQLite file kept with the archive's settings, outside what 四性检测 counts as records.
 Passwords are hashed with Argon2id; session tokens are stored as their SHA-256 only, so a copy
-of the file lets nobody in.
+of the file lets nobody in. Failed logins are counted in the same file (per account name and
+per client address), so a restart or a second server on the archive does not forget them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
 from docgen.vocab import OPEN_CLASSIFICATIONS
 
 ACCOUNTS_NAME = "accounts.sqlite3"
@@ -29,6 +31,9 @@ ROLES: dict[str, str] = {"clerk": "经办人", "archivist": "档案员", "inspec
 MIN_PASSWORD = 8
 MAX_FAILURES = 5  # consecutive wrong passwords before the account is locked for LOCKOUT
 LOCKOUT = dt.timedelta(minutes=15)
+ADDRESS_FAILURES = 10  # failed logins from one client address within ADDRESS_WINDOW …
+ADDRESS_WINDOW = dt.timedelta(minutes=5)  # … block that address until the window has passed
+FORGET_FAILURES = dt.timedelta(days=1)  # failures older than this (and no lock) are forgotten
 SESSION_IDLE = dt.timedelta(minutes=30)
 SESSION_MAX = dt.timedelta(hours=10)
 
@@ -41,7 +46,12 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS sessions (
     token_sha256 TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES accounts(name),
     csrf TEXT NOT NULL, started TEXT NOT NULL, last_seen TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS login_failures (
+    scope TEXT NOT NULL, key TEXT NOT NULL, failures INTEGER NOT NULL,
+    first_failed TEXT NOT NULL, locked_until TEXT, PRIMARY KEY (scope, key));
 """
+# login_failures.scope: "account" (any name typed, known or not, so a lock tells nobody which
+# names exist) or "address" (the client's address, whatever names it tries)
 
 
 class AccountError(BadInput):
@@ -49,10 +59,13 @@ class AccountError(BadInput):
 
 
 class LoginRefused(AccountError):
-    """Wrong name or password, a disabled account, or one locked after repeated failures."""
+    """Wrong name or password, a disabled account, a name locked after repeated failures, or
+    an address with too many failures (`reason`: wrong, disabled, locked, throttled)."""
 
-    def __init__(self, message: str, *, locked_until: dt.datetime | None = None):
+    def __init__(self, message: str, *, reason: str = "wrong",
+                 locked_until: dt.datetime | None = None):
         super().__init__(message)
+        self.reason = reason
         self.locked_until = locked_until
 
 
@@ -106,6 +119,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _iso(t: dt.datetime) -> str:
+    """UTC, always with microseconds: these strings are compared in SQL."""
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
 def _sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -131,7 +149,8 @@ class Accounts:
         """The accounts of the archive at archive_root (created empty when missing)."""
         root = Path(archive_root)
         if not root.is_dir():
-            raise AccountError(f"{root}: no archive there — create it with `docgen init`")
+            raise AccountError(_("{path}: no archive there — create it with `docgen init`")
+                               .format(path=root))
         return cls(root / ACCOUNTS_NAME, **kw)
 
     def _connect(self, write: bool = True) -> sqlite3.Connection:
@@ -147,21 +166,24 @@ class Accounts:
         name = (name or "").strip()
         problems = []
         if not name or any(c.isspace() for c in name) or len(name) > 64:
-            problems.append(f"name {name!r}: 1-64 characters, no spaces")
+            problems.append(_("name {name!r}: 1-64 characters, no spaces").format(name=name))
         if role not in ROLES:
-            problems.append(f"role {role!r} is not one of {', '.join(ROLES)}")
+            problems.append(_("role {role!r} is not one of {roles}").format(
+                role=role, roles=", ".join(ROLES)))
         units = tuple(dict.fromkeys(u.strip() for u in units if u.strip()))
         if role == "clerk" and not units:
-            problems.append("a clerk works for at least one unit: give --unit CODE")
+            problems.append(_("a clerk works for at least one unit: give --unit CODE"))
         if role != "clerk" and units:
-            problems.append(f"only clerks are assigned units; a {role} reads all units")
+            problems.append(_("only clerks are assigned units; a {role} reads all units").format(
+                role=role))
         problems += _password_problems(password)
         if problems:
-            raise AccountError(f"cannot add {name!r}: " + "; ".join(problems))
+            raise AccountError(_("cannot add {name!r}: {problems}").format(
+                name=name, problems="; ".join(problems)))
         with closing(self._connect()) as db, db:
             if db.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
-                raise AccountError(f"account {name!r} exists already — `docgen user passwd` "
-                                   "changes its password")
+                raise AccountError(_("account {name!r} exists already — `docgen user passwd` "
+                                     "changes its password").format(name=name))
             db.execute("INSERT INTO accounts (name, role, units, password, created) "
                        "VALUES (?, ?, ?, ?, ?)", (name, role, " ".join(units),
                                                   self.hasher.hash(password),
@@ -172,7 +194,7 @@ class Accounts:
         with closing(self._connect(write=False)) as db, db:
             row = db.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise AccountError(f"no account {name!r} — `docgen user list` shows them")
+            raise AccountError(_no_account(name))
         return _account(row)
 
     def list(self) -> list[Account]:
@@ -192,20 +214,23 @@ class Accounts:
         """A new password; clears a lockout and ends the account's sessions."""
         problems = _password_problems(password)
         if problems:
-            raise AccountError(f"password of {name!r} not changed: " + "; ".join(problems))
+            raise AccountError(_("password of {name!r} not changed: {problems}").format(
+                name=name, problems="; ".join(problems)))
         with closing(self._connect()) as db, db:
             self._update(db, name, "password = ?, failures = 0, locked_until = NULL",
                          (self.hasher.hash(password),))
             db.execute("DELETE FROM sessions WHERE name = ?", (name,))
+            db.execute("DELETE FROM login_failures WHERE scope = 'account' AND key = ?",
+                       (name,))
         return self.get(name)
 
     def grant(self, name: str, *, classified: bool) -> Account:
         """The explicit grant an inspector needs to read records of 秘密 and above."""
         account = self.get(name)
         if classified and account.role != "inspector":
-            raise AccountError(f"{name!r} is a {account.role}: only inspectors take the "
-                               "classified grant (archivists read every record, clerks none "
-                               "classified)")
+            raise AccountError(_("{name!r} is a {role}: only inspectors take the classified "
+                                 "grant (archivists read every record, clerks none "
+                                 "classified)").format(name=name, role=account.role))
         with closing(self._connect()) as db, db:
             self._update(db, name, "classified = ?", (int(classified),))
         return self.get(name)
@@ -214,54 +239,96 @@ class Accounts:
     def _update(db, name: str, assignment: str, values: tuple) -> None:
         cur = db.execute(f"UPDATE accounts SET {assignment} WHERE name = ?", (*values, name))
         if cur.rowcount == 0:
-            raise AccountError(f"no account {name!r} — `docgen user list` shows them")
+            raise AccountError(_no_account(name))
 
     # --- logging in --------------------------------------------------------------------
-    def login(self, name: str, password: str) -> Account:
-        """The account when the password is right; LoginRefused otherwise (same words for an
-        unknown name and a wrong password). MAX_FAILURES wrong ones in a row lock it.
+    def login(self, name: str, password: str, *, address: str | None = None) -> Account:
+        """The account when the password is right; LoginRefused otherwise.
 
-        The slow Argon2 check runs outside any transaction, so logins never queue on the
-        file's write lock; failures are counted by one atomic UPDATE.
+        An unknown name and a wrong password read the same. MAX_FAILURES wrong passwords in
+        a row lock the name (known or not) for LOCKOUT; ADDRESS_FAILURES failed logins from
+        one `address` within ADDRESS_WINDOW block that address for the window. While locked
+        or blocked the password is not even checked: a right one is refused with the same
+        words as a wrong one. The counts live in the file, so they hold across restarts and
+        server processes. The slow Argon2 check runs outside any transaction, so logins
+        never queue on the file's write lock.
         """
         from argon2.exceptions import InvalidHashError, VerificationError
 
         now = self.clock()
-        refused = "wrong account name or password"
+        keys = [("account", name)] + ([("address", address)] if address else [])
+        blocked = self._blocked(keys, now)
+        if blocked is not None:
+            self._failed(keys[1:], now)  # tries against a lock still count for the address
+            raise blocked
         with closing(self._connect(write=False)) as db, db:
             row = db.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
         if row is None:
             self.hasher.hash(password or "x")  # the same time as a real check
-            raise LoginRefused(refused)
-        locked = row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"])
-        if locked and locked > now:
-            raise LoginRefused("account locked after repeated wrong passwords",
-                               locked_until=locked)
-        try:
-            self.hasher.verify(row["password"], password or "")
-            right = True
-        except (VerificationError, InvalidHashError):
             right = False
+        else:
+            try:
+                self.hasher.verify(row["password"], password or "")
+                right = True
+            except (VerificationError, InvalidHashError):
+                right = False
         if not right:
-            with closing(self._connect()) as db, db:
-                failures = db.execute(
-                    "UPDATE accounts SET failures = failures + 1 WHERE name = ? "
-                    "RETURNING failures", (name,)).fetchone()[0]
-                if failures >= MAX_FAILURES:
-                    db.execute("UPDATE accounts SET failures = 0, locked_until = ? "
-                               "WHERE name = ?", ((now + LOCKOUT).isoformat(), name))
-            if failures >= MAX_FAILURES:
-                raise LoginRefused("account locked after repeated wrong passwords",
-                                   locked_until=now + LOCKOUT)
-            raise LoginRefused(refused)
+            raise self._failed(keys, now) or _wrong()
         if row["disabled"]:
-            raise LoginRefused("this account is disabled")
+            self._failed(keys[1:], now)
+            raise LoginRefused(_("this account is disabled — ask an archivist"),
+                               reason="disabled")
         rehashed = (self.hasher.hash(password) if self.hasher.check_needs_rehash(row["password"])
                     else row["password"])
         with closing(self._connect()) as db, db:
-            db.execute("UPDATE accounts SET failures = 0, locked_until = NULL, password = ? "
-                       "WHERE name = ? AND password = ?", (rehashed, name, row["password"]))
+            db.execute("UPDATE accounts SET password = ? WHERE name = ? AND password = ?",
+                       (rehashed, name, row["password"]))
+            db.execute("DELETE FROM login_failures WHERE scope = 'account' AND key = ?",
+                       (name,))
         return _account(row)
+
+    def _blocked(self, keys, now: dt.datetime) -> LoginRefused | None:
+        """The refusal for a locked name or a blocked address among `keys`, if any."""
+        with closing(self._connect(write=False)) as db, db:
+            for scope, key in keys:
+                row = db.execute("SELECT locked_until FROM login_failures WHERE scope = ? AND "
+                                 "key = ? AND locked_until > ?",
+                                 (scope, key, _iso(now))).fetchone()
+                if row is not None:
+                    return _refusal(scope, dt.datetime.fromisoformat(row[0]), now)
+        return None
+
+    def _failed(self, keys, now: dt.datetime) -> LoginRefused | None:
+        """Count one failure for each key, in one transaction; the refusal for the first key
+        this failure locks, if any. A lock running stays as it is; one that ended, or an
+        address's window that passed, starts the count again."""
+        limits = {"account": (MAX_FAILURES, LOCKOUT, None),
+                  "address": (ADDRESS_FAILURES, ADDRESS_WINDOW, ADDRESS_WINDOW)}
+        locked = None
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM login_failures WHERE first_failed < ? AND "
+                       "(locked_until IS NULL OR locked_until < ?)",
+                       (_iso(now - FORGET_FAILURES), _iso(now)))
+            for scope, key in keys:
+                limit, lock_for, window = limits[scope]
+                row = db.execute("SELECT * FROM login_failures WHERE scope = ? AND key = ?",
+                                 (scope, key)).fetchone()
+                failures, first = 1, now
+                if row is not None:
+                    until = row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"])
+                    if until and until > now:
+                        continue
+                    first = dt.datetime.fromisoformat(row["first_failed"])
+                    if not until and not (window is not None and now - first > window):
+                        failures = row["failures"] + 1
+                    else:
+                        first = now
+                until = now + lock_for if failures >= limit else None
+                db.execute("INSERT OR REPLACE INTO login_failures VALUES (?, ?, ?, ?, ?)",
+                           (scope, key, failures, _iso(first), until and _iso(until)))
+                if until is not None and locked is None:
+                    locked = _refusal(scope, until, now)
+        return locked
 
     # --- sessions ----------------------------------------------------------------------
     def start_session(self, name: str) -> tuple[str, str]:
@@ -309,10 +376,30 @@ class Accounts:
 
 def _password_problems(password: str | None) -> list[str]:
     if not password or len(password) < MIN_PASSWORD:
-        return [f"the password needs at least {MIN_PASSWORD} characters"]
+        return [_("the password needs at least {n} characters").format(n=MIN_PASSWORD)]
     if password != password.strip():
-        return ["the password starts or ends with a space (a copy-paste slip?)"]
+        return [_("the password starts or ends with a space (a copy-paste slip?)")]
     return []
+
+
+def _no_account(name: str) -> str:
+    return _("no account {name!r} — `docgen user list` shows them").format(name=name)
+
+
+def _wrong() -> LoginRefused:
+    return LoginRefused(_("wrong account name or password"))
+
+
+def _refusal(scope: str, until: dt.datetime, now: dt.datetime) -> LoginRefused:
+    """The words for a locked name or a blocked address: the same whatever password was
+    typed, with the minutes left (rounded up)."""
+    minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+    if scope == "account":
+        return LoginRefused(_("locked after repeated wrong passwords: try again in {minutes} "
+                              "min, or ask an archivist to reset the password").format(
+                                  minutes=minutes), reason="locked", locked_until=until)
+    return LoginRefused(_("too many failed logins from this computer: try again in {minutes} "
+                          "min").format(minutes=minutes), reason="throttled", locked_until=until)
 
 
 def _account(row) -> Account:

@@ -9,6 +9,8 @@ import pytest
 from argon2 import PasswordHasher, Type
 
 from docgen.accounts import (
+    ADDRESS_FAILURES,
+    ADDRESS_WINDOW,
     LOCKOUT,
     MAX_FAILURES,
     SESSION_IDLE,
@@ -61,6 +63,90 @@ def test_lockout_after_repeated_failures_then_it_lifts(accounts):
         accounts.login("zhang", "correct horse")  # even the right password
     accounts.clock_.now += LOCKOUT + dt.timedelta(seconds=1)
     assert accounts.login("zhang", "correct horse").name == "zhang"
+
+
+def _again(accounts):
+    """Another server process on the same accounts file (same clock)."""
+    return Accounts(accounts.path, hasher=FAST, clock=accounts.clock_)
+
+
+def _refusal(accounts, name, password, address=None) -> LoginRefused:
+    with pytest.raises(LoginRefused) as e:
+        accounts.login(name, password, address=address)
+    return e.value
+
+
+def test_lockout_survives_a_restart_and_ends_after_its_time(accounts):
+    accounts.add("zhang", role="clerk", units=["GHC"], password="correct horse")
+    for _ in range(MAX_FAILURES - 1):
+        assert _refusal(accounts, "zhang", "wrong").reason == "wrong"
+    locked = _refusal(_again(accounts), "zhang", "wrong")  # the count went on in the file
+    assert locked.reason == "locked" and str(locked).startswith("locked")
+    later = _again(accounts)  # a restart: still locked, whatever the password
+    right, wrong = _refusal(later, "zhang", "correct horse"), _refusal(later, "zhang", "nope")
+    assert str(right) == str(wrong) == str(locked) and right.reason == wrong.reason == "locked"
+    accounts.clock_.now += LOCKOUT - dt.timedelta(seconds=1)
+    assert _refusal(later, "zhang", "correct horse").reason == "locked"
+    accounts.clock_.now += dt.timedelta(seconds=2)
+    assert _refusal(later, "zhang", "wrong").reason == "wrong"  # a new count, not a new lock
+    assert later.login("zhang", "correct horse").name == "zhang"
+    for _ in range(MAX_FAILURES - 1):  # a success started the count again
+        assert _refusal(later, "zhang", "wrong").reason == "wrong"
+
+
+def test_unknown_names_lock_like_real_ones(accounts):
+    """A lock tells nobody which account names exist."""
+    accounts.add("zhang", role="clerk", units=["GHC"], password="correct horse")
+    for name in ("zhang", "nobody"):
+        for _ in range(MAX_FAILURES):
+            last = _refusal(accounts, name, "wrong")
+        assert last.reason == "locked"
+    assert str(_refusal(accounts, "zhang", "x")) == str(_refusal(accounts, "nobody", "x"))
+
+
+def test_an_address_with_too_many_failures_waits_its_window(accounts):
+    accounts.add("zhang", role="clerk", units=["GHC"], password="correct horse")
+    accounts.add("chen", role="archivist", password="correct horse")
+    for i in range(ADDRESS_FAILURES):  # many names, one address: no name reaches its lock
+        _refusal(accounts, f"guess{i}", "wrong", address="10.0.0.9")
+    blocked = _refusal(_again(accounts), "chen", "correct horse", address="10.0.0.9")
+    assert blocked.reason == "throttled"
+    assert str(blocked) == str(_refusal(accounts, "chen", "wrong", address="10.0.0.9"))
+    assert accounts.login("chen", "correct horse", address="10.0.0.8").name == "chen"
+    accounts.clock_.now += ADDRESS_WINDOW + dt.timedelta(seconds=1)
+    assert _again(accounts).login("chen", "correct horse", address="10.0.0.9").name == "chen"
+
+
+def test_failures_outside_the_window_do_not_add_up_for_an_address(accounts):
+    accounts.add("chen", role="archivist", password="correct horse")
+    for _ in range(3):
+        for i in range(ADDRESS_FAILURES - 1):
+            _refusal(accounts, f"guess{i}", "wrong", address="10.0.0.9")
+        accounts.clock_.now += ADDRESS_WINDOW + dt.timedelta(seconds=1)
+    assert accounts.login("chen", "correct horse", address="10.0.0.9").name == "chen"
+
+
+def test_a_new_password_lifts_the_lock(accounts):
+    accounts.add("zhang", role="clerk", units=["GHC"], password="correct horse")
+    for _ in range(MAX_FAILURES):
+        _refusal(accounts, "zhang", "wrong")
+    accounts.set_password("zhang", "another horse")
+    assert accounts.login("zhang", "another horse").name == "zhang"
+
+
+def test_refusals_in_chinese_through_the_docgen_catalog(accounts):
+    from docgen import i18n
+
+    accounts.add("zhang", role="clerk", units=["GHC"], password="correct horse")
+    with i18n.language("zh"):
+        assert str(_refusal(accounts, "zhang", "wrong")) == "账户名或密码错误"
+        for _ in range(MAX_FAILURES - 1):
+            last = _refusal(accounts, "zhang", "wrong")
+        assert str(last) == "密码多次输入错误，账户已锁定：请 15 分钟后再试，或请档案员重置密码"
+        with pytest.raises(AccountError, match="密码至少需要 8 个字符"):
+            accounts.add("li", role="inspector", password="short")
+    with i18n.language("en"):
+        assert str(_refusal(accounts, "zhang", "wrong")).startswith("locked after repeated")
 
 
 def test_sessions_expire_when_idle_and_end_when_disabled(accounts):

@@ -146,7 +146,7 @@ def test_clerk_files_a_commitment_and_an_inspector_bundles_it(server, browser, d
     fill("items.0.content", "建设工程规划许可证审批实行限时办结")
     fill("items.0.deadline", f"{YEAR}-12-30")
     fill("items.0.target", "努力提高服务质量")
-    _wait(d, lambda d: "states no number" in d.find_element(By.ID, "err-items-0-target").text,
+    _wait(d, lambda d: "没有数字" in d.find_element(By.ID, "err-items-0-target").text,
           "the rule's message at the commitment's target")
     message = _wait(d, lambda d: d.find_element(By.ID, "err-items-0-target").text,
                     "the message's text")
@@ -237,7 +237,7 @@ def test_archivist_adds_rows_and_imports_through_the_page(server, browser, tmp_p
     d.find_element(By.ID, "title").send_keys("规划处听证会纪要（补）")
     d.find_element(By.ID, "date").send_keys(f"{YEAR}-06-20")
     d.find_element(By.ID, "import").click()
-    _wait(d, lambda d: "不符" in d.find_element(By.ID, "result").text, "the refusal")
+    _wait(d, lambda d: "扩展名为 .pdf" in d.find_element(By.ID, "result").text, "the refusal")
     _shot(d, "12-import-refused", at="result")
 
     real = tmp_path / "听证会纪要.pdf"
@@ -252,3 +252,49 @@ def test_archivist_adds_rows_and_imports_through_the_page(server, browser, tmp_p
     rec = site.arc.record(number)
     assert (rec.unit_code, rec.title, rec.kind) == ("BGS", "规划处听证会纪要（补）", "听证会纪要")
     assert rec.metadata["业务行为"][0]["机构人员名称"] == "chen"
+
+
+def test_clerk_uploads_a_workbook_and_imports_a_scan(server, browser, tmp_path, pdfa_source):
+    """A form filled offline in Excel, its problem located by cell; a scanned page OCR'd."""
+    import subprocess
+
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+
+    from docgen import resources, xlsx_forms
+    from docgen.forms import parse
+
+    base, site = server
+    d = browser
+    example = resources.example("commitment")
+    data, _positions = parse(example.read_text(encoding="utf-8"), Path(example.name))
+    book = xlsx_forms.write("commitment", data, tmp_path / "承诺书.xlsx")
+    wb = load_workbook(book)
+    wb["承诺事项"]["B3"] = "努力提高服务质量"
+    wb.save(book)
+
+    _login(d, base, "zhang")
+    d.get(f"{base}/forms")
+    d.find_element(By.CSS_SELECTOR, 'form[action="/forms/upload"] input[type=file]') \
+        .send_keys(str(book))
+    d.find_element(By.CSS_SELECTOR, 'form[action="/forms/upload"] button').click()
+    _wait(d, lambda d: "承诺书.xlsx:承诺事项!B3" in d.find_element(By.ID, "problems").text,
+          "the workbook's problem, located by cell")
+    assert "没有数字" in d.find_element(By.ID, "err-items-1-target").text
+    _shot(d, "21-workbook-problem", at="problems")
+
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", "-gray",
+                    str(Path(pdfa_source) / "plan.pdf"), str(tmp_path / "scan")], check=True)
+    [scan] = tmp_path.glob("scan*.png")
+    d.get(f"{base}/import?unit=GHC&kind=测评结果")
+    d.find_element(By.ID, "file").send_keys(str(scan))
+    d.find_element(By.ID, "title").send_keys("规划处民主评议测评表（扫描件）")
+    d.find_element(By.ID, "date").send_keys(f"{YEAR}-11-20")
+    d.find_element(By.ID, "import").click()
+    _wait(d, lambda d: d.find_elements(By.ID, "job"), "the import job")
+    _shot(d, "22-scan-importing", at="result")
+    _wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#filed a"), "the OCR'd scan", WAIT)
+    _shot(d, "23-scan-filed", at="result")
+    rec = site.arc.record(d.find_element(By.CSS_SELECTOR, "#filed a").text)
+    assert rec.metadata["数字化信息"]["数字化方式"] == "扫描图像文字识别"
+    assert rec.metadata["业务行为"][0]["机构人员名称"] == "zhang"

@@ -156,11 +156,21 @@ def test_live_check_puts_form_checks_message_at_the_field(site, docgen, tmp_path
     slot = re.search(r'id="err-items-0-target"[^>]*>(.*?)</div>', html, re.S).group(1)
     yaml = tmp_path / "c.yaml"
     yaml.write_text(_as_yaml(data), encoding="utf-8")
-    code, _out, err = docgen("form", "check", yaml)
+    code, _out, err = docgen("--lang", "zh", "form", "check", yaml)
     assert code == 3
     what_fix = err.strip().splitlines()[-1].split("items.0.target: ", 1)[1]
     assert _unescape(re.sub(r"</?span>", "", slot)).strip() == what_fix
+    assert what_fix.startswith("'努力提高服务质量' 没有数字 — 力求量化")
     assert 'id="err-items-0-content" hx-swap-oob="true" aria-live="polite"></div>' in html
+
+
+def test_warnings_of_docgen_file_show_beside_a_passing_form(site):
+    c = site.client("zhang")
+    data = example_form(YEAR, doc_number=f"建规[{YEAR}]5号")
+    html = _post(c, "/forms/commitment/check", data, headers={"HX-Request": "true"}).text
+    assert "表单检查通过" in html
+    warning = re.search(r'id="warnings">(.*?)</ul>', html, re.S).group(1)
+    assert "doc_number" in warning and f"建规〔{YEAR}〕5号" in warning
 
 
 def test_upload_form_file_fills_the_fields_with_its_problems(site):
@@ -246,21 +256,62 @@ def test_login_form_needs_its_own_token(site):
     assert r.status_code == 403
 
 
-def test_lockout_and_throttling(site):
+def _login(c, name, password, **kw):
+    return c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": name,
+                                  "password": password}, **kw)
+
+
+def _error(r) -> str:
+    return re.search(r'<p class="bad" role="alert">(.*?)</p>', r.text).group(1)
+
+
+def _restarted(site, tmp_path):
+    """A new app on the same archive, as after a restart or in a second server process."""
+    from conftest import FAST
+
+    from docgen.accounts import Accounts
+    from docgen.web import WebOptions, create_app
+
+    accounts = Accounts.beside(site.arc.root, hasher=FAST, clock=site.clock)
+    app = create_app(WebOptions(site.arc.root, workdir=tmp_path / "again"), accounts=accounts)
+    from starlette.testclient import TestClient
+
+    return TestClient(app, follow_redirects=False)
+
+
+def test_lockout_holds_across_a_restart_and_ends_after_its_time(site, tmp_path):
+    from docgen.accounts import LOCKOUT, MAX_FAILURES
+
     c = site.client()
-    for i in range(5):
-        r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "zhang",
-                                   "password": "wrong"})
-        assert r.status_code == 401
-    r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "zhang",
-                               "password": PASSWORD})
-    assert r.status_code == 401 and "锁定" in r.text
-    for _ in range(5):  # other names, same address: the address is throttled
-        c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "nobody",
-                               "password": "x"})
-    r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": "chen",
-                               "password": PASSWORD})
-    assert r.status_code == 429
+    for _ in range(MAX_FAILURES - 1):
+        r = _login(c, "zhang", "wrong")
+        assert r.status_code == 401 and _error(r) == "账户名或密码错误"
+    again = _restarted(site, tmp_path)
+    r = _login(again, "zhang", "wrong")  # the fifth, counted in the file: locked
+    assert r.status_code == 401 and "锁定" in _error(r)
+    right, wrong = _login(again, "zhang", PASSWORD), _login(c, "zhang", "wrong")
+    assert right.status_code == wrong.status_code == 401
+    assert _error(right) == _error(wrong) == _error(r)  # a right password tells nothing
+    assert "docgen_session" not in right.headers.get("set-cookie", "")
+    english = _login(again, "zhang", PASSWORD, headers={"Accept-Language": "en"})
+    assert _error(english).startswith("locked after repeated wrong passwords")
+    site.clock.now += LOCKOUT + dt.timedelta(seconds=1)
+    r = _login(_restarted(site, tmp_path / "3"), "zhang", PASSWORD)
+    assert r.status_code == 303 and r.headers["location"] == "/desk"
+
+
+def test_an_address_is_throttled_across_names_and_restarts(site, tmp_path):
+    from docgen.accounts import ADDRESS_FAILURES, ADDRESS_WINDOW
+
+    c = site.client()
+    for i in range(ADDRESS_FAILURES - 1):  # other names, same address
+        assert _login(c, f"nobody{i}", "x").status_code == 401
+    assert _login(c, "nobody", "x").status_code == 429  # the failure that blocks it
+    r = _login(_restarted(site, tmp_path), "chen", PASSWORD)
+    assert r.status_code == 429 and "登录失败次数过多" in _error(r)
+    assert _error(r) == _error(_login(c, "chen", "wrong"))
+    site.clock.now += ADDRESS_WINDOW + dt.timedelta(seconds=1)
+    assert _login(c, "chen", PASSWORD).status_code == 303
 
 
 def test_session_expires_when_idle(site):
@@ -320,7 +371,7 @@ def test_import_refuses_oversized_and_mislabelled_files(site, name, content, sta
 def test_form_upload_refuses_binary_and_unknown_suffixes(site, pdf_bytes):
     c = site.client("zhang")
     r = _post(c, "/forms/upload", files={"file": ("承诺书.yaml", pdf_bytes, "text/yaml")})
-    assert r.status_code == 415 and "UTF-8" in r.text
+    assert r.status_code == 400 and "UTF-8" in r.text and "承诺书.yaml:" in r.text
     r = _post(c, "/forms/upload", files={"file": ("承诺书.xls", b"x", "text/plain")})
     assert r.status_code == 415
 
@@ -464,8 +515,10 @@ def _flatten(data, prefix=""):
 
 
 @pytest.mark.parametrize("form_type", list(FORM_TYPES))
-def test_every_form_type_round_trips_through_its_page(site, form_type):
-    """The example form, shown in the page's fields and posted back, passes the same check."""
+def test_every_form_type_round_trips_through_its_page(site, form_type, docgen):
+    """The example form, shown in the page's fields and posted back, passes the same check
+    `docgen form check --archive` makes (a 践诺情况报告 needs its filed 承诺书, which this
+    archive lacks: the page says so at the unit, as the command does)."""
     from docgen import resources
     from docgen.forms import load_form
 
@@ -478,4 +531,12 @@ def test_every_form_type_round_trips_through_its_page(site, form_type):
     for name in data:
         assert f'name="{name}"' in page.text, name
     html = _post(c, f"/forms/{form_type}/check", data, headers={"HX-Request": "true"}).text
-    assert "表单检查通过" in html, re.sub("<[^>]+>", " ", html)[:800]
+    code, _out, err = docgen("--lang", "zh", "form", "check", "--archive", site.arc.root,
+                             resources.example(form_type))
+    if code == 0:
+        assert "表单检查通过" in html, re.sub("<[^>]+>", " ", html)[:800]
+        return
+    assert form_type == "fulfillment" and code == 3
+    said = err.strip().splitlines()[-1].split(" unit: ", 1)[1]
+    slot = re.search(r'id="err-unit"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert _unescape(re.sub(r"</?span>", "", slot)).strip() == said

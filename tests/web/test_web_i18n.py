@@ -54,3 +54,60 @@ def test_negotiation():
     assert negotiate("en-US,en;q=0.9") == "en"
     assert negotiate("fr-FR, en;q=0.5, zh-CN;q=0.8") == "zh"
     assert negotiate("de") == "zh"
+
+
+# --- the library's messages (the docgen domain) in the page's language ----------------------
+EN = {"Accept-Language": "en-US,en;q=0.9"}
+
+
+def _slot(html: str, name: str) -> str:
+    import html as html_
+
+    found = re.search(rf'id="err-{name}"[^>]*>(.*?)</div>', html, re.S).group(1)
+    return html_.unescape(re.sub(r"</?span>", "", found)).strip()
+
+
+def test_form_problems_at_the_field_in_the_pages_language(site, docgen, tmp_path):
+    """A Chinese page shows `docgen --lang zh form check`'s words, an English browser
+    `--lang en`'s, at the same field."""
+    import datetime as dt
+
+    from conftest import example_form
+    from test_web_http import _as_yaml
+
+    year = dt.date.today().year
+    c = site.client("zhang")
+    data = example_form(year)
+    del data["items.0.content"]
+    posted = {"csrf": c.csrf, **data}
+    yaml = tmp_path / "c.yaml"
+    yaml.write_text(_as_yaml(data), encoding="utf-8")
+    for lang, headers in (("zh", {}), ("en", EN)):
+        html = c.post("/forms/commitment/check", data=posted,
+                      headers={"HX-Request": "true", **headers}).text
+        code, _out, err = docgen("--lang", lang, "form", "check", yaml)
+        assert code == 3
+        cli = err.strip().splitlines()[-1].split("items.0.content: ", 1)[1]
+        assert _slot(html, "items-0-content") == cli
+    assert cli.startswith("is required but missing")
+    html = c.post("/forms/commitment/check", data=posted, headers={"HX-Request": "true"}).text
+    assert _slot(html, "items-0-content").startswith("必填但缺失")
+
+
+def test_library_errors_on_a_page_in_its_language(site, monkeypatch):
+    """Whatever page a DocgenError reaches, its lines are shown in the page's language."""
+    import docgen.search
+    from docgen.errors import FormError, Problem
+
+    def refuse(*args, **kw):
+        raise FormError("x", [Problem("查询", None, "q", "is empty", "fill it in"),
+                              Problem("查询", None, "type", "is not a field of this form")])
+
+    monkeypatch.setattr(docgen.search, "search", refuse)
+    c = site.client("zhang")
+    zh = c.get("/search", params={"q": "纪要"})
+    assert zh.status_code == 400
+    assert "查询: q: 为空 — 请填写" in zh.text and "fill it in" not in zh.text
+    assert "查询: type: 不是此表单的字段" in zh.text
+    en = c.get("/search", params={"q": "纪要"}, headers=EN)
+    assert "查询: q: is empty — fill it in" in en.text

@@ -5,8 +5,8 @@
 Modules: app (options, security headers, sessions, CSRF, the page wrapper), routes (URLs to
 pages), pages/ (login, forms: 填写表单/导入 and their jobs, records: 工作台/检索/档案详情/四性检测/打包;
 each calls the library function the CLI calls), access (what an account may see), formfields
-(a form type's JSON Schema as HTML fields), uploads (size limits, content sniffing), jobs
-(LibreOffice work beside the pages).
+(a form type's JSON Schema as HTML fields), uploads (size limits, then the checks `docgen
+import` and `form check` run on a file), jobs (LibreOffice and OCR work beside the pages).
 Templates are Jinja2 in templates/; static/ holds htmx (vendored, see static/README.md) and CSS.
 """
 

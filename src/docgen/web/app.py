@@ -8,12 +8,9 @@ record is out of the account's sight).
 
 from __future__ import annotations
 
-import collections
 import functools
 import secrets
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +21,6 @@ SESSION_COOKIE = "docgen_session"
 LOGIN_COOKIE = "docgen_login"  # the login form's own CSRF token (double submit)
 CSRF_HEADER = "x-csrf-token"
 MAX_BODY = 60 * 1024 * 1024  # any request body; uploads have their own, smaller limits
-THROTTLE_FAILURES = 10  # failed logins from one address within THROTTLE_WINDOW: wait
-THROTTLE_WINDOW = 300.0
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -54,26 +49,6 @@ class Forbidden(Exception):
 
 class LoginNeeded(Exception):
     pass
-
-
-class Throttle:
-    """Failed logins per client address in a sliding window."""
-
-    def __init__(self, limit: int = THROTTLE_FAILURES, window: float = THROTTLE_WINDOW):
-        self.limit, self.window = limit, window
-        self._fails: dict[str, collections.deque] = collections.defaultdict(collections.deque)
-        self._lock = threading.Lock()
-
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            q = self._fails[key]
-            while q and time.monotonic() - q[0] > self.window:
-                q.popleft()
-            return len(q) >= self.limit
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            self._fails[key].append(time.monotonic())
 
 
 @dataclass
@@ -129,7 +104,6 @@ def create_app(options: WebOptions, *, accounts=None):
     app.state.jobs = Jobs(workdir / "jobs", options.workers)
     app.state.workdir = workdir
     app.state.env = env
-    app.state.throttle = Throttle()
     return app
 
 

@@ -1,11 +1,14 @@
 """Work that waits for LibreOffice (preview, filing, import), run beside the pages.
 
 A job belongs to the account that started it; the page polls its state with htmx until it is
-done. Jobs run in a small pool of threads; the archive's own lock keeps filings apart.
+done. Jobs run in a small pool of threads; the archive's own lock keeps filings apart. A job
+runs in the context of the request that started it, so the library's messages it collects are
+in that page's language.
 """
 
 from __future__ import annotations
 
+import contextvars
 import secrets
 import shutil
 import threading
@@ -29,6 +32,7 @@ class Job:
     finished: float | None = None
     records: list[str] = field(default_factory=list)  # 档号 filed
     pages: int = 0  # preview pages rendered as PNG
+    ocr: tuple[int, int] | None = None  # import: (pages read, pages to read) by OCR
     error: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -57,8 +61,14 @@ class Jobs:
         return job
 
     def start(self, job: Job, work: Callable[[Job], None]) -> Job:
-        self._pool.submit(self._run, job, work)
+        self._pool.submit(contextvars.copy_context().run, self._run, job, work)
         return job
+
+    def discard(self, job: Job) -> None:
+        """A job refused before it started: forgotten, its folder removed."""
+        with self._lock:
+            self._jobs.pop(job.id, None)
+        shutil.rmtree(job.folder, ignore_errors=True)
 
     def get(self, job_id: str, owner: str) -> Job | None:
         """The job, only for the account that started it."""

@@ -27,6 +27,7 @@ ROUTES = [
     Route("/forms/{type}", forms.form_page),
     Route("/forms/{type}/check", forms.form_check, methods=["POST"]),
     Route("/forms/{type}/row", forms.form_row),
+    Route("/forms/{type}/workbook", forms.form_workbook),
     Route("/forms/{type}/preview", forms.form_preview, methods=["POST"]),
     Route("/forms/{type}/file", forms.form_file, methods=["POST"]),
     Route("/jobs/{job}", forms.job_status),

@@ -1,32 +1,42 @@
-"""Uploaded files: size limits and content sniffing (a file is what its suffix says, or refused)."""
+"""Uploaded files: a harmless name, size limits, then the checks `docgen import` and `docgen form
+check` run on a file (docgen.scan.inputs, docgen.forms), so the page refuses what the command
+line refuses, in the same words, before any work is started.
+
+The suffixes accepted and refused (with what to do instead) are docgen.vocab's.
+"""
 
 from __future__ import annotations
 
-import io
-import zipfile
+import dataclasses
 from pathlib import Path
 
-from docgen.errors import BadInput
+from docgen.errors import BadInput, DocgenError
 from docgen.forms import MAX_FORM_BYTES
-from docgen.i18n import _
-from docgen.vocab import FORM_SUFFIXES, IMPORT_SUFFIXES
+from docgen.i18n import _, cli_gettext
+from docgen.vocab import (FORM_SUFFIXES, IMPORT_SUFFIXES, REFUSED_FORM_SUFFIXES,
+                          REFUSED_SUFFIXES, WORD_SUFFIXES)
+from docgen.xlsx_forms import MAX_XLSX_BYTES
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # a scanned 件 of a few dozen pages
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97 (.doc, .wps)
+MAX_IMPORT_FILES = 50  # the pages of one 件, scanned one image each
 
 
 class UploadRefused(BadInput):
     """An upload that is too big, of a kind not accepted, or not what its name says (HTTP 4xx)."""
 
-    def __init__(self, message: str, status: int = 415):
-        super().__init__(message)
+    def __init__(self, message: str, details=None, status: int = 415):
+        super().__init__(message, details)
         self.status = status
 
 
-def safe_name(filename: str | None, accepted: tuple[str, ...]) -> tuple[str, str]:
-    """(a harmless file name, its suffix) from the browser's name; only `accepted` suffixes."""
+def safe_name(filename: str | None, accepted: tuple[str, ...],
+              refused: dict[str, str]) -> tuple[str, str]:
+    """(a harmless file name, its suffix) from the browser's name; only `accepted` suffixes,
+    the `refused` ones with what to do instead."""
     name = Path((filename or "").replace("\\", "/")).name.strip()
     suffix = Path(name).suffix.lower()
+    if suffix in refused:
+        raise UploadRefused(f"{name}: {cli_gettext(refused[suffix])}")
     if suffix not in accepted:
         raise UploadRefused(_("不接受此类文件（{suffix}）：请上传 {accepted} 文件").format(
             suffix=suffix or _("无扩展名"), accepted=" ".join(accepted)))
@@ -42,51 +52,78 @@ def check_size(data: bytes, limit: int) -> None:
         raise UploadRefused(_("文件是空的"), status=400)
 
 
-def sniff_form(data: bytes, filename: str | None) -> str:
-    """The suffix of an uploaded form file (YAML, JSON, TOML) whose bytes are UTF-8 text."""
-    _name, suffix = safe_name(filename, FORM_SUFFIXES)
-    check_size(data, MAX_FORM_BYTES)
-    if b"\x00" in data[:4096] or not _is_utf8(data):
-        raise UploadRefused(_("{suffix} 表单文件应为 UTF-8 文本，此文件内容不是文本").format(
-            suffix=suffix))
-    return suffix
+def save_import(uploads: list[tuple[str | None, bytes]], folder: Path,
+                limit: int = MAX_IMPORT_BYTES) -> list[Path]:
+    """Each (browser's name, bytes) saved in `folder` under a harmless name and checked as
+    `docgen import` checks its files (docgen.scan.inputs: the content is what the suffix
+    says, an image decodes and is not a decompression bomb, a PDF opens and is complete);
+    UploadRefused naming every refused file, with nothing left behind."""
+    from docgen.scan.inputs import check
 
-
-def sniff_import(data: bytes, filename: str | None, limit: int = MAX_IMPORT_BYTES) -> str:
-    """A harmless name for an uploaded PDF or Word file whose bytes match its suffix."""
-    name, suffix = safe_name(filename, IMPORT_SUFFIXES)
-    check_size(data, limit)
-    if not _looks_like(data, suffix):
-        raise UploadRefused(_("文件内容与扩展名 {suffix} 不符：请上传真正的 {suffix} 文件").format(
-            suffix=suffix))
-    return name
-
-
-def _looks_like(data: bytes, suffix: str) -> bool:
-    if suffix == ".pdf":
-        return data[:1024].lstrip().startswith(b"%PDF-")
-    if suffix in (".doc", ".wps"):
-        return data.startswith(OLE)
-    if suffix == ".rtf":
-        return data.startswith(b"{\\rtf")
-    if suffix in (".docx", ".odt"):
-        if not data.startswith(b"PK\x03\x04"):
-            return False
+    if len(uploads) > MAX_IMPORT_FILES:
+        raise UploadRefused(_("一次最多导入 {n} 个文件").format(n=MAX_IMPORT_FILES), status=400)
+    words = [n for n, _data in uploads if Path(n or "").suffix.lower() in WORD_SUFFIXES]
+    if words and len(uploads) > 1:  # the pages of one 件 are scans and PDFs (--one-item)
+        raise UploadRefused(_("多个文件合为一件时只接受扫描图像和 PDF；Word 文件（{names}）"
+                              "请单独导入").format(names="、".join(words)), status=400)
+    saved, problems = [], []
+    for filename, data in uploads:
+        name, _suffix = safe_name(filename, IMPORT_SUFFIXES, REFUSED_SUFFIXES)
+        check_size(data, limit)
+        path = _unique(folder / name, saved)
+        path.write_bytes(data)
+        saved.append(path)
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
-                if suffix == ".docx":
-                    return "word/document.xml" in names
-                return "mimetype" in names and z.read("mimetype").startswith(
-                    b"application/vnd.oasis.opendocument.text")
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return False
-    return False
+            check(path)
+        except BadInput as e:
+            problems.append(e.message.replace(str(path), path.name))
+    if problems:
+        for p in saved:
+            p.unlink(missing_ok=True)
+        raise UploadRefused(problems[0] if len(problems) == 1 else
+                            _("{n} 个文件未通过检查，均未导入").format(n=len(problems)),
+                            problems if len(problems) > 1 else None)
+    return saved
 
 
-def _is_utf8(data: bytes) -> bool:
+def _unique(path: Path, taken: list[Path]) -> Path:
+    """Two pages both named scan.jpg stay two files."""
+    n = 1
+    candidate = path
+    while candidate in taken:
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def read_form(data: bytes, filename: str | None, folder: Path):
+    """(plain data, field locations, the name problems are shown under) of an uploaded form
+    file (YAML, JSON, TOML or .xlsx), read by docgen.forms.read_data as `docgen form check`
+    reads it; its problems are located as the command line locates them (LINE, or
+    SHEET!C7 in a workbook), under the name the clerk uploaded."""
+    from docgen.forms import read_data
+
+    name, suffix = safe_name(filename, FORM_SUFFIXES, REFUSED_FORM_SUFFIXES)
+    check_size(data, MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_FORM_BYTES)
+    shown = Path((filename or "").replace("\\", "/")).name.strip() or name
+    path = folder / name
+    path.write_bytes(data)
     try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return True
+        found, positions = read_data(path)
+    except BadInput as e:  # the wrong kind of file (an .xlsx that is no workbook, …)
+        raise UploadRefused(*_renamed(e, path, shown)) from None
+    except DocgenError as e:
+        raise type(e)(*_renamed(e, path, shown)) from None
+    finally:
+        path.unlink(missing_ok=True)
+    return found, positions, shown
+
+
+def _renamed_problems(problems, path_text: str, shown: str) -> list:
+    """The problems with the server's file path replaced by the name the clerk knows."""
+    return [dataclasses.replace(p, file=shown) if getattr(p, "file", None) == path_text else p
+            for p in problems]
+
+
+def _renamed(e: DocgenError, path: Path, shown: str) -> tuple[str, list]:
+    return e.message.replace(str(path), shown), _renamed_problems(e.details, str(path), shown)

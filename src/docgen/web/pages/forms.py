@@ -7,22 +7,56 @@ import json
 import subprocess
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse
 
 from docgen.errors import BadInput, FormError
-from docgen.i18n import _
+from docgen.i18n import _, cli_gettext
 from docgen.vocab import FORM_TYPES
 from docgen.web import formfields
 from docgen.web.access import int_or_none, record_for, units_for
 from docgen.web.app import Ctx, Forbidden, NotFound, page, render
-from docgen.web.uploads import sniff_form, sniff_import
+from docgen.web.uploads import read_form, save_import
 
 PREVIEW_PAGES = 3
 
 
 @page(roles=("clerk", "archivist"))
 async def forms_index(ctx: Ctx, request):
-    return render(ctx, "forms.html", types=FORM_TYPES)
+    from docgen.vocab import FORM_SUFFIXES
+
+    return render(ctx, "forms.html", types=FORM_TYPES, accept=",".join(FORM_SUFFIXES))
+
+
+@page(roles=("clerk", "archivist"))
+async def form_workbook(ctx: Ctx, request):
+    """The type's starter as an Excel workbook (`docgen form new TYPE --xlsx`), the clerk's
+    unit filled in: filled offline in Excel or WPS, then uploaded."""
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    from docgen.starters import starter_data
+    from docgen.xlsx_forms import write
+
+    form_type = _form_type(request)
+    data = starter_data(form_type, None)
+    data.update(_defaults(ctx, ctx.archive(), request.query_params.get("unit")))
+    folder = Path(tempfile.mkdtemp(dir=_uploads(request)))
+    out = folder / f"{FORM_TYPES[form_type]}.xlsx"
+    await run_in_threadpool(write, form_type, data, out)
+    import shutil
+
+    return FileResponse(out, filename=out.name, content_disposition_type="attachment",
+                        media_type="application/vnd.openxmlformats-officedocument."
+                                   "spreadsheetml.sheet",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
+def _uploads(request) -> Path:
+    folder = request.app.state.workdir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @page(roles=("clerk", "archivist"))
@@ -38,14 +72,15 @@ async def form_page(ctx: Ctx, request):
     return _form_view(ctx, form_type, data, [], supersedes=supersedes)
 
 
-def _form_view(ctx, form_type, data, problems, *, supersedes="", status=200, note=None):
+def _form_view(ctx, form_type, data, problems, *, supersedes="", status=200, note=None,
+               warnings=()):
     fields = formfields.fields_for(form_type, data)
     at = {}
     for p in problems:
         at.setdefault(p["name"], []).append(p["text"])
     return render(ctx, "form.html", status, form_type=form_type, kind=FORM_TYPES[form_type],
                   fields=fields, problems=problems, at=at, supersedes=supersedes, note=note,
-                  full=True)
+                  warnings=warnings, full=True)
 
 
 def _defaults(ctx, arc, unit_code: str | None) -> dict:
@@ -84,13 +119,14 @@ async def form_check(ctx: Ctx, request):
     """htmx, as the clerk types: the problems `form check` reports, each at its field."""
     form_type = _form_type(request)
     posted = await request.form()
-    problems, _data, _form = _validate(form_type, posted)
+    problems, _data, _form, warnings = _validate(form_type, posted, ctx.archive())
     names = [n for n in posted if n != "csrf"]
     slots = formfields.slots(names, [p["name"] for p in problems])
     at = {}
     for p in problems:
         at.setdefault(p["name"], []).append(p["text"])
-    return render(ctx, "problems.html", problems=problems, slots=slots, at=at)
+    return render(ctx, "problems.html", problems=problems, slots=slots, at=at,
+                  warnings=warnings)
 
 
 @page(roles=("clerk", "archivist"))
@@ -108,27 +144,44 @@ async def form_row(ctx: Ctx, request):
                   at={})
 
 
-def _validate(form_type: str, posted):
-    """(problems as {name, field, text}, form data, the Form when valid)."""
+def _validate(form_type: str, posted, arc=None):
+    """(problems as {name, field, text}, form data, the Form when valid, warnings). With the
+    archive, the checks `docgen file` makes: its calendar and the filed 承诺书 a report must
+    cover; its warnings (`docgen: warning: …` on the command line) come as entries too."""
+    from docgen.archive.commitments import check_context
     from docgen.forms import validate
 
     data, order = formfields.collect(form_type, posted)
+    context = check_context(arc)
     try:
-        form = validate(data, {}, _("表单"))
+        form = validate(data, {}, _("表单"), context)
     except FormError as e:
+        form, problems = None, [problem_entry(p, formfields.posted_name(p.field, order))
+                                for p in e.details if hasattr(p, "what")]
+    else:
         problems = []
-        for p in e.details:
-            text = p.what + (f" — {p.fix}" if p.fix else "")
-            problems.append({"name": formfields.posted_name(p.field, order), "field": p.field,
-                             "text": text})
-        return problems, data, None
-    return [], data, form
+    warnings = [problem_entry(p, formfields.posted_name(p.field, order))
+                for p in context.notices if hasattr(p, "what")]
+    return problems, data, form, warnings
+
+
+def problem_entry(p, name: str, where: str = "") -> dict:
+    """A form problem for the page: the input it belongs to, where the form file has it (an
+    upload's FILE:LINE or FILE:SHEET!C7), and its words in the page's language (what and fix
+    are texts of the docgen catalog, as `docgen form check` prints them)."""
+    what = cli_gettext(p.what)
+    return {"name": name, "field": p.field, "where": where,
+            "text": what + (f" — {cli_gettext(p.fix)}" if p.fix else "")}
 
 
 @page(roles=("clerk", "archivist"))
 async def form_upload(ctx: Ctx, request):
-    """A YAML/JSON/TOML form file into the form's fields, its problems at each field."""
-    from docgen.forms import parse, validate
+    """A YAML/JSON/TOML/xlsx form file into the form's fields, each problem at its field and
+    located in the file as `docgen form check` locates it (LINE, or SHEET!C7)."""
+    import tempfile
+
+    from docgen.archive.commitments import check_context
+    from docgen.forms import validate
     from docgen.vocab import form_type_code
 
     posted = await request.form()
@@ -136,24 +189,28 @@ async def form_upload(ctx: Ctx, request):
     if upload is None or not hasattr(upload, "read"):
         raise BadInput(_("请选择要上传的表单文件"))
     raw = await upload.read()
-    suffix = sniff_form(raw, upload.filename)
-    name = f"upload{suffix}"
-    try:
-        data, positions = parse(raw.decode("utf-8-sig"), Path(name))
-    except FormError as e:
-        raise FormError(_("表单文件无法读取"), [str(p).replace(name, upload.filename or name, 1)
-                                                for p in e.details]) from None
+    with tempfile.TemporaryDirectory(dir=_uploads(request)) as tmp:
+        data, positions, shown = await run_in_threadpool(read_form, raw, upload.filename,
+                                                         Path(tmp))
     if not isinstance(data, dict) or form_type_code(str(data.get("type", ""))) is None:
         raise BadInput(_("文件里没有可识别的表单类型（type: plan、commitment 或 summary）"))
     form_type = form_type_code(str(data["type"]))
     problems = []
+    context = check_context(ctx.archive())
     try:
-        validate(data, positions, upload.filename or name)
+        validate(data, positions, shown, context)
     except FormError as e:
-        problems = [{"name": p.field, "field": p.field,
-                     "text": p.what + (f" — {p.fix}" if p.fix else "")} for p in e.details]
-    return _form_view(ctx, form_type, data, problems,
-                      note=_("已载入 {name}").format(name=upload.filename))
+        problems = [problem_entry(p, p.field, _located(p)) for p in e.details
+                    if hasattr(p, "what")]
+    warnings = [problem_entry(p, p.field, _located(p)) for p in context.notices
+                if hasattr(p, "what")]
+    return _form_view(ctx, form_type, {**data, "type": form_type}, problems,
+                      note=_("已载入 {name}").format(name=shown), warnings=warnings)
+
+
+def _located(p) -> str:
+    """FILE:LINE or FILE:SHEET!C7, as the command line writes it."""
+    return f"{p.file}:{p.line}" if p.line else str(p.file)
 
 
 @page(roles=("clerk", "archivist"))
@@ -163,7 +220,7 @@ async def form_preview(ctx: Ctx, request):
 
     form_type = _form_type(request)
     posted = await request.form()
-    problems, data, form = _validate(form_type, posted)
+    problems, data, form, _warnings = _validate(form_type, posted, ctx.archive())
     if problems:
         return render(ctx, "job_refused.html", 422, problems=problems)
     _may_file_form(ctx, form)
@@ -190,7 +247,7 @@ async def form_file(ctx: Ctx, request):
 
     form_type = _form_type(request)
     posted = await request.form()
-    problems, data, form = _validate(form_type, posted)
+    problems, data, form, _warnings = _validate(form_type, posted, ctx.archive())
     if problems:
         return render(ctx, "job_refused.html", 422, problems=problems)
     _may_file_form(ctx, form)
@@ -289,17 +346,18 @@ async def import_page(ctx: Ctx, request):
     arc = ctx.archive()
     q = request.query_params
     if request.method == "GET":
+        from docgen.vocab import IMPORT_SUFFIXES
+
         return render(ctx, "import.html", units=units_for(ctx.account, arc),
-                      kinds=_import_kinds(), values=dict(q), full=True)
+                      kinds=_import_kinds(), values=dict(q), full=True,
+                      accept=",".join(IMPORT_SUFFIXES), suffixes=" ".join(IMPORT_SUFFIXES))
     from docgen.pipeline import import_files
 
     posted = await request.form()
-    upload = posted.get("file")
-    if upload is None or not hasattr(upload, "read"):
-        raise BadInput(_("请选择要导入的 PDF 或 Word 文件"))
+    uploads = [u for u in posted.getlist("file") if hasattr(u, "read") and u.filename]
+    if not uploads:
+        raise BadInput(_("请选择要导入的文件（PDF、Word 或扫描图像）"))
     options = request.app.state.options
-    raw = await upload.read()
-    name = sniff_import(raw, upload.filename, options.max_import_bytes)
     unit = str(posted.get("unit", ""))
     if unit not in {u.code for u in units_for(ctx.account, arc)} or not ctx.account.may_file(unit):
         raise Forbidden
@@ -323,18 +381,32 @@ async def import_page(ctx: Ctx, request):
     from docgen.archive import ImportOptions
 
     import_options = ImportOptions.build(**fields)  # a bad field: refused before the job
+    files = [(u.filename, await u.read()) for u in uploads]
     jobs = request.app.state.jobs
     job = jobs.new(ctx.account.name, "import")
-    path = job.folder / name
-    path.write_bytes(raw)
+    try:  # refused here, as `docgen import` refuses it, before any work starts
+        paths = await run_in_threadpool(save_import, files, job.folder,
+                                        options.max_import_bytes)
+    except BaseException:
+        jobs.discard(job)
+        raise
+    one_item = len(paths) > 1  # several files: the pages of one 件, in the order chosen
 
     def work(job):
-        filed = import_files(arc, [path], options=import_options,
-                             convert_options=options.convert_options)
+        def ocr_progress(done: int, total: int) -> None:
+            job.ocr = (done, total)
+            if total and done >= total:
+                job.stage = "filing"
+
+        filed = import_files(arc, paths, options=import_options, one_item=one_item,
+                             convert_options=options.convert_options, on_ocr=ocr_progress,
+                             on_converted=lambda src, pdf, reason: setattr(job, "stage",
+                                                                           "filing"))
         _sync(arc)
         if filed.failed:
             raise BadInput(_("转换 PDF/A 失败，未归档"), [str(v) for v in filed.failed.values()])
         job.records = [r.filing_number for r in filed.records]
+        job.notices = [n for r in filed.records for n in r.notices]
 
     jobs.start(job, work)
     return render(ctx, "job.html", job=job, full=not ctx.htmx)

@@ -29,17 +29,14 @@ async def login(ctx: Ctx, request):
     if not token or not secrets.compare_digest(str(form.get("csrf", "")), token):
         return render(ctx, "error.html", 403, title=_("请求无效"),
                       lines=[_("登录表单已过期，请刷新页面后重试")])
-    key = client_key(request)
-    if state.throttle.blocked(key):
-        return _login_again(ctx, request, _("失败次数过多，请稍后再试"), 429)
-    try:
+    try:  # failures are counted in the accounts file, per name and per address
         account = await run_in_threadpool(state.accounts.login, str(form.get("name", "")),
-                                          str(form.get("password", "")))
-    except LoginRefused as e:
-        state.throttle.failed(key)
-        why = (_("账户因多次密码错误已锁定，请稍后再试或联系档案员") if e.locked_until
-               else _("账户已停用") if "disabled" in str(e) else _("账户名或密码错误"))
-        return _login_again(ctx, request, why, 401)
+                                          str(form.get("password", "")),
+                                          address=client_key(request))
+    except LoginRefused as e:  # its words come in the page's language (the docgen catalog)
+        status = 429 if e.reason == "throttled" else 401
+        return _login_again(ctx, request, e.message, status, name=str(form.get("name", "")),
+                            nxt=_local(str(form.get("next", "/desk"))))
     session, _csrf = await run_in_threadpool(state.accounts.start_session, account.name)
     resp = RedirectResponse(_local(str(form.get("next", "/desk"))), 303)
     _cookie(resp, request, SESSION_COOKIE, session)
@@ -47,11 +44,12 @@ async def login(ctx: Ctx, request):
     return resp
 
 
-def _login_again(ctx, request, message: str, status: int):
+def _login_again(ctx, request, message: str, status: int, name: str = "", nxt: str = "/desk"):
     import secrets
 
     token = secrets.token_urlsafe(24)
-    resp = render(ctx, "login.html", status, login_token=token, error=message, next="/desk")
+    resp = render(ctx, "login.html", status, login_token=token, error=message, next=nxt,
+                  name=name)
     _cookie(resp, request, LOGIN_COOKIE, token)
     return resp
 
