@@ -337,3 +337,15 @@ def test_several_signatures_are_one_block_above_the_date():
                 baseline=date.baseline + 5 * PITCH)] + lines[2:]))
     parts = find_parts(doc)
     assert [ln.text for ln in parts.signature_lines] == ["区建设局  区财政局", "区审计局"]
+
+
+def test_the_committed_example_documents_pass_every_rule():
+    """tests/fixtures/examples: the bundled examples as `generate --pdf` makes them (remade by
+    tests/fixtures/make_fixtures.py) — the example plan's last page has body text above its
+    附件说明 and 署名."""
+    from docgen.layout import check
+    from tests.conftest import FIXTURES
+
+    for pdf in sorted((FIXTURES / "examples").glob("*.pdf")):
+        report = check(pdf)
+        assert report.ok, (pdf.name, [f"{f.rule}: {f.measured}" for f in report.failed])
