@@ -339,8 +339,8 @@ def head(doc) -> None:
     p(doc, "{%p endfor %}")
     p(doc, runs=[("\t{{ doc_number }}\t{% if signer_lines|length == 1 %}签发人：{% else %}\t"
                   "{% endif %}", FANGSONG),
-                 ("{% set row = signer_lines[-1] %}{{ row[0] }}{% if row|length > 1 %}\t"
-                  "{{ row[1] }}{% endif %}", KAITI)],
+                 ("{{ signer_lines[-1][0] }}{% if signer_lines[-1]|length > 1 %}\t"
+                  "{{ signer_lines[-1][1] }}{% endif %}", KAITI)],
       style="发文字号签发人")
     p(doc, "{%p else %}")
     p(doc, "{{ doc_number }}", "发文字号")
