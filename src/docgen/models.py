@@ -45,6 +45,9 @@ Line = Annotated[str, BeforeValidator(_join_cjk_lines), BeforeValidator(_one_lin
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+MAX_ISSUERS = 8  # a joint head taller than this leaves no room for the title on page 1
+
+
 def _names(value):
     """One name, or a list of names (联合行文: 主办机关 first): a list of one is that name, and
     a name given twice is a typo."""
@@ -57,6 +60,10 @@ def _names(value):
         if twice:
             raise ValueError(_("{name!r} is given twice — name each 发文机关 once")
                              .format(name=twice[0]))
+        if len(value) > MAX_ISSUERS:
+            raise ValueError(_("{count} names — a joint document's head holds at most {most}; "
+                               "name the 主办机关 and the main co-issuers").format(
+                count=len(value), most=MAX_ISSUERS))
         if len(value) == 1:
             return value[0]
     return value
