@@ -18,15 +18,14 @@ from docgen.layout.title import width
 AREA_PT = 156 / 25.4 * 72  # the type area's width
 BODY_CHAR_PT = 15.6  # a 3号 character with the templates' −0.4 pt spacing
 MARK_STYLE, SIGNATURE_STYLE, DATE_STYLE = "发文机关标志", "署名", "成文日期"
-JOINT_STYLE, JOINT_WORD_STYLE, JOINT_SPACER_STYLE = ("发文机关标志联署", "发文机关标志联署文件",
-                                                     "发文机关标志联署前")
+JOINT_STYLE, JOINT_SPACER_STYLE = "发文机关标志联署", "发文机关标志联署前"
 SIGNER_STYLES = ("签发人", "发文字号签发人")
 SIGNER_LABEL = "签发人："
 JOINT_GAP = 0.5  # between the names and 「文件」, in characters of the mark
 JOINT_LINE = 1.25  # a joint mark's line pitch, in its size
-# LibreOffice sets a joint mark's glyphs at the bottom of their exact line: the first name's
-# top edge lies JOINT_TOP_PT + the spacer + the line − JOINT_DROP_PER_PT × size below the type
-# area's top edge less 35 mm (measured on 19–36 pt marks)
+# LibreOffice sets a joint mark's glyphs at the bottom of their exact line: with a spacer line
+# of JOINT_TOP_PT − line + JOINT_DROP_PER_PT × size above the table, the first name's top edge
+# stands 35 mm below the type area's top edge (measured on 19 and 36 pt marks)
 JOINT_TOP_PT, JOINT_DROP_PER_PT = 99.5, 1.24
 SEAL_PITCH_PT = 50 / 25.4 * 72  # sealed, two seals of 42 mm side by side, not touching
 MARK_ROOM_PT = 6  # keep the mark this far inside the type area's width
@@ -196,7 +195,6 @@ def place_signature(document, *, seal: bool) -> None:
     if not names or not dates:
         return
     date = dates[-1]
-    names = [p for p in names if p._p.getparent() is date._p.getparent()]
     names = [p for p in names if p.text.strip()] or names[-1:]
     rows = [[c for c in p.text.split("\t") if c] for p in names]
     longest = max((c for r in rows for c in r), key=body_width, default="")
