@@ -62,13 +62,15 @@ def test_sealed_short_names_share_rows_of_two_the_last_over_the_date():
     (["区建设局", "区建设局"], "'区建设局' is given twice"),
     ([], "the list is empty"),
     ([f"区第{i}局" for i in range(9)], "9 names — a joint document's head holds at most 8"),
+    (["区建设局", "区\t财政局"], "issuer: name 2: has a TAB (U+0009)"),
+    ({"name": "区建设局"}, "issuer: input should be a valid string — give a name, or a list"),
 ])
 def test_a_bad_issuer_list_is_refused_at_its_line(tmp_path, docgen, value, message):
     form = summary_form()
     form["issuer"] = value
     path = write(tmp_path, form, "bad")
     code, out, err = docgen("form", "check", path)
-    assert code != 0 and message in err and f"{path}" in err and "issuer" in err, err
+    assert code == 3 and message in err and f"{path}" in err and "issuer" in err, err
     assert "Traceback" not in err
 
 
