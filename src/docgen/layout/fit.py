@@ -6,8 +6,9 @@ line and character spacing. Keeping paragraphs together in the template is not e
 PDF is measured. A 成文日期 pushed alone onto the next page is pulled back by setting the
 署名's page at 23 lines instead of 22 (the standard's remedy); a 署名 and 成文日期 alone on their
 page (or with only 附件说明 lines above them) get a page break before the last 正文 lines of
-the page before, two, then three, then four, so that body text stands with them. Printed double-sided (`duplex`), a 版记 on an odd
-page moves to the even page after it (a blank, unnumbered page before it when it stood alone).
+the page before, two, then three, then four, so that body text stands with them. Printed
+double-sided (`duplex`), a 版记 on an odd page moves to the even page after it (a blank,
+unnumbered page before it when it stood alone).
 The document is converted again after each change; the passes are bounded and what still
 fails is reported, never hidden.
 """
