@@ -106,3 +106,15 @@ def test_the_archive_names_every_issuer_as_responsible(arc, sources, tmp_path):
     record = arc.file_form(form, write(tmp_path, summary_form(unit=ISSUERS[0], issuers=ISSUERS)),
                            sources / "plan.docx", sources / "plan.pdf")
     assert record.responsible == "区建设局规划处、区财政局、区发展和改革委员会"
+
+
+def test_search_finds_a_joint_document_by_a_co_issuer(arc, sources, tmp_path, docgen):
+    from docgen.search import start_filing, sync
+
+    filing = start_filing(arc)
+    record = arc.file_form(joint_form(tmp_path), write(tmp_path, summary_form(
+        unit=ISSUERS[0], issuers=ISSUERS)), sources / "plan.docx", sources / "plan.pdf")
+    assert sync(arc, filing=filing) is None
+    code, out, err = docgen("search", "--archive", arc.root, "--json", "发展和改革委员会")
+    assert code == 0, err
+    assert record.filing_number in {hit["filing_number"] for hit in json.loads(out)}
