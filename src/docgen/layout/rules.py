@@ -185,9 +185,11 @@ ATTACHMENT_ITEM = re.compile(r"^(附件[：:]|\d+[.．])")
 
 
 def _signature_line(ln: TextLine) -> bool:
-    """A 署名 stands right of the body's indent and ends in the right part of the line; a
-    numbered 附件说明 item does not count."""
-    return (ln.x0 >= LEFT + 4 * BODY_PT * MM_PER_PT and ln.x1 >= RIGHT - 8 * BODY_PT * MM_PER_PT
+    """A 署名 stands right of the body's indent and ends in the right part of the line (within
+    ten characters of the edge, so a short name centred over a long date counts); a numbered
+    附件说明 item does not."""
+    char = BODY_PT * MM_PER_PT
+    return (ln.x0 >= LEFT + 4 * char and ln.x1 >= RIGHT - 10 * char
             and not ATTACHMENT_ITEM.match(ln.text.replace(" ", "")))
 
 
