@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from docgen import _soffice  # noqa: E402
+from docgen.convert import _soffice  # noqa: E402
 from docgen.convert import convert  # noqa: E402
 from docgen.forms import load_form  # noqa: E402
 from docgen.layout import check  # noqa: E402
@@ -82,7 +82,7 @@ def main() -> None:
         pages = sum(r.pages for r in reports)
         plain, fitted, warnings = compare(EXAMPLES, tmp, a.rounds)
         lone_plain, lone_fitted, lone_warnings = compare(lone, tmp, a.rounds)
-    print(f"{_soffice.version()}; {os.cpu_count()} CPUs")
+    print(f"{_soffice.version(_soffice.find(None))}; {os.cpu_count()} CPUs")
     print(f"layout check: {len(pdfs)} PDFs, {pages} pages in {seconds:.2f} s: "
           f"{seconds / pages * 1000:.0f} ms/page ({sum(r.ok for r in reports)}/{len(pdfs)} pass)")
     print(f"examples (3 forms), median of {a.rounds}: render+convert {plain:.2f} s, "

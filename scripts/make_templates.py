@@ -40,6 +40,8 @@ MARK_LINE_PT = 58
 MARK_SPACE_BEFORE_PT = 89  # measured: the red rule then lies 4 mm under the 发文字号
 IMPRINT_TWIPS = int(AREA_W.twips)
 MARK_PT = 36  # 发文机关标志; docgen.layout.compose shrinks it to keep a long name on one line
+JOINT_LINE_PT = 44  # a joint mark's line (compose sets it for the size it chooses)
+JOINT_SPACER_PT = 90  # the space above a joint mark (compose sets it for the size)
 
 
 def set_fonts(rpr_owner, family: str) -> None:
@@ -218,18 +220,43 @@ def styles(doc) -> None:
     s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     s.paragraph_format.space_before = Pt(MARK_SPACE_BEFORE_PT)  # top edge 35 mm into the 版心
 
+    # 7.2.4 联合行文: the names stacked in a borderless table's left column, one per line and
+    # spread to one width; 「文件」 in the right column, centred on them. docgen.layout.compose
+    # sizes both to the longest name and sets the spacer above so the first name's top edge
+    # stands 35 mm into the 版心
+    s = add_style(doc, "发文机关标志联署")
+    style_font(s, XIAOBIAOSONG, MARK_PT, color=RED)
+    para_format(s, align=WD_ALIGN_PARAGRAPH.DISTRIBUTE, first_indent=Pt(0), exact=False)
+    s.paragraph_format.line_spacing = Pt(JOINT_LINE_PT)
+    s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    s = add_style(doc, "发文机关标志联署文件", "发文机关标志联署")
+    s.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    s = add_style(doc, "发文机关标志联署前")  # the space above the joint mark
+    style_font(s, FANGSONG, 1)
+    para_format(s, first_indent=Pt(0), exact=False)
+    s.paragraph_format.line_spacing = Pt(JOINT_SPACER_PT)
+    s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
     s = add_style(doc, "发文字号")
     para_format(s, align=WD_ALIGN_PARAGRAPH.CENTER, first_indent=Pt(0))
     border(s.element.get_or_add_pPr(), "bottom", 12, "E60012", SEPARATOR_SPACE_PT)  # 分隔线
 
-    # 7.2.5/7.2.6 上行文: 发文字号 one character in on the left, 签发人 ending one character
-    # from the right, on one line over the 分隔线
-    # (tabs, not indents: a paragraph border spans the indents, and the 分隔线 must not shrink)
-    s = add_style(doc, "发文字号签发人")
-    para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
-    s.paragraph_format.tab_stops.add_tab_stop(Pt(CHAR_PT))
-    s.paragraph_format.tab_stops.add_tab_stop(AREA_W - Pt(CHAR_PT), alignment=2)  # right
-    border(s.element.get_or_add_pPr(), "bottom", 12, "E60012", SEPARATOR_SPACE_PT)
+    # 7.2.5/7.2.6 上行文: 发文字号 one character in on the left, on the line of the last
+    # 签发人; 「签发人：」 and the names (two a line, in columns, continuation lines under the
+    # first name) ending one character from the right, the 分隔线 under the last line.
+    # Tabs, not indents (a paragraph border spans the indents, and the 分隔线 must not
+    # shrink); docgen.layout.compose sets the 签发人 stops from the names' widths, the ones
+    # here fit two names of three characters
+    names_at = AREA_W - Pt(CHAR_PT * 8)
+    for name in ("签发人", "发文字号签发人"):
+        s = add_style(doc, name)
+        para_format(s, align=WD_ALIGN_PARAGRAPH.LEFT, first_indent=Pt(0))
+        if name == "发文字号签发人":
+            s.paragraph_format.tab_stops.add_tab_stop(Pt(CHAR_PT))
+            border(s.element.get_or_add_pPr(), "bottom", 12, "E60012", SEPARATOR_SPACE_PT)
+        s.paragraph_format.tab_stops.add_tab_stop(names_at - Pt(4 * CHAR_PT))  # 签发人：
+        s.paragraph_format.tab_stops.add_tab_stop(names_at)  # the first name of a line
+        s.paragraph_format.tab_stops.add_tab_stop(names_at + Pt(4 * CHAR_PT))  # the second
 
     for name, family in (("一级标题", HEITI), ("二级标题", KAITI), ("三级标题", FANGSONG)):
         s = add_style(doc, name)
@@ -297,10 +324,23 @@ def p(doc, text: str = "", style: str = "Normal", runs: list[tuple[str, str]] | 
 
 def head(doc) -> None:
     """版头 (发文机关标志, 发文字号/签发人, 红色分隔线), 标题 and 主送机关."""
+    p(doc, "{%p if issuers|length > 1 %}")
+    joint_mark(doc)
+    p(doc, "{%p else %}")
     p(doc, "{{ issuer }}文件", "发文机关标志")
+    p(doc, "{%p endif %}")
     blank(doc, 2)  # 7.2.5: 发文字号 two lines below the mark
     p(doc, "{%p if signer %}")
-    p(doc, runs=[("\t{{ doc_number }}\t签发人：", FANGSONG), ("{{ signer|join('　') }}", KAITI)],
+    # 7.2.6: two names a line, in the issuers' order; the 发文字号 on the last line
+    p(doc, "{%p for row in signer_lines[:-1] %}")
+    p(doc, runs=[("\t{% if loop.first %}签发人：{% else %}\t{% endif %}", FANGSONG),
+                 ("{{ row[0] }}{% if row|length > 1 %}\t{{ row[1] }}{% endif %}", KAITI)],
+      style="签发人")
+    p(doc, "{%p endfor %}")
+    p(doc, runs=[("\t{{ doc_number }}\t{% if signer_lines|length == 1 %}签发人：{% else %}\t"
+                  "{% endif %}", FANGSONG),
+                 ("{{ signer_lines[-1][0] }}{% if signer_lines[-1]|length > 1 %}\t"
+                  "{{ signer_lines[-1][1] }}{% endif %}", KAITI)],
       style="发文字号签发人")
     p(doc, "{%p else %}")
     p(doc, "{{ doc_number }}", "发文字号")
@@ -310,6 +350,47 @@ def head(doc) -> None:
     p(doc, "{{ title_lines|join('\\n') }}", "公文标题")
     blank(doc, 1)
     p(doc, "{{ addressee }}：", "主送机关")
+
+
+def joint_mark(doc) -> None:
+    """The 发文机关标志 of several issuers (7.2.4): a borderless table, the names one per line
+    on the left (主办机关 first), 「文件」 on the right, centred on them."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+    p(doc, "", "发文机关标志联署前")
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tblpr = table._tbl.tblPr
+    for tag in ("w:tblStyle", "w:tblLook"):
+        for el in tblpr.findall(qn(tag)):
+            tblpr.remove(el)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+    names, word = table.rows[0].cells
+    names.width, word.width = Pt(8 * MARK_PT), Pt(2.5 * MARK_PT)
+    first = names.paragraphs[0]
+    first.style = doc.styles["发文机关标志联署"]
+    first.add_run("{%p for name in issuers %}")
+    for text in ("{{ name }}", "{%p endfor %}"):
+        names.add_paragraph(text, "发文机关标志联署")
+    word.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    word.paragraphs[0].style = doc.styles["发文机关标志联署文件"]
+    word.paragraphs[0].add_run("文件")
 
 
 def blank(doc, n: int) -> None:
@@ -333,7 +414,15 @@ def tail(doc) -> None:
     p(doc, "{%p if seal %}")
     blank(doc, 2)  # 7.3.5.1: room for the seal, its top within one line of the text
     p(doc, "{%p endif %}")
-    p(doc, "{{ signature }}", "署名")
+    # one 署名 a line, 主办机关 first (7.3.5.2); sealed, up to two a row, side by side, the
+    # rows apart so that the seals neither meet nor overlap (7.3.5.1)
+    p(doc, "{%p for row in signature_rows %}")
+    p(doc, "{%p if seal and not loop.first %}")
+    blank(doc, 3)
+    p(doc, "{%p endif %}")
+    p(doc, "{% if row|length > 1 %}\t{{ row|join('\\t') }}{% else %}{{ row[0] }}{% endif %}",
+      "署名")
+    p(doc, "{%p endfor %}")
     p(doc, "{{ date_cn }}", "成文日期")
     imprint(doc)
 

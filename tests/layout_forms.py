@@ -51,10 +51,20 @@ def corpus_text(n: int, start: int = 0) -> str:
     return text + "。"
 
 
+SIGNERS = ["王建国", "李明", "欧阳振华", "张伟"]  # 签发人, in the issuers' order
+ATTACHMENTS = ["区建设局规划处民主评议工作领导小组名单",
+               "规划审批事项、依据、程序、时限和收费标准公开目录及办理流程说明"]
+MORE_ATTACHMENTS = ["建设工程规划许可证办理情况统计表", "行政审批限时办结制度执行情况报告",
+                    "民主评议监督员名单及联系方式", "群众意见建议征集和整改落实情况一览表"]
+
+
 def summary_form(*, body_chars: int = 120, unit: str = "区建设局规划处",
-                 title: str | None = None, attachments: bool = True, copy_to: bool = True,
-                 signer: bool = False, seal: bool = False) -> dict:
-    """A 年度工作总结 form (as a dict) with the given body length and optional parts."""
+                 title: str | None = None, attachments: bool | list = True,
+                 copy_to: bool = True, signer: bool | int = False, seal: bool = False,
+                 issuers: list[str] | None = None) -> dict:
+    """A 年度工作总结 form (as a dict) with the given body length and optional parts:
+    `issuers` several 发文机关 (联合行文, `unit` first), `signer` True or a number of 签发人,
+    `attachments` True or the list of 附件 names."""
     form = {
         "type": "summary",
         "unit": unit, "unit_code": "GHC", "issuer": unit, "addressee": "局监察科",
@@ -69,14 +79,15 @@ def summary_form(*, body_chars: int = 120, unit: str = "区建设局规划处",
     }
     if title:
         form["title"] = title
+    if issuers:
+        form["issuer"] = issuers
     if attachments:
-        form["attachments"] = ["区建设局规划处民主评议工作领导小组名单",
-                               "规划审批事项、依据、程序、时限和收费标准公开目录及办理流程说明"]
+        form["attachments"] = ATTACHMENTS if attachments is True else attachments
     if copy_to:
         form["copy_to"] = ["区纪委", "区纠风办", "区政府办公室", "区发展和改革委员会",
                            "区财政局", "区审计局", "区住房和城乡建设局各科室"]
     if signer:
-        form["signer"] = ["王建国"]
+        form["signer"] = SIGNERS[:1 if signer is True else signer]
     return form
 
 
@@ -101,4 +112,19 @@ def matrix() -> dict[str, dict]:
                                                     copy_to=False, signer=True, seal=True)
     for (length, unit), title in zip(UNITS.items(), TITLES):
         cases[f"unit-{length:02d}"] = summary_form(unit=unit, title=title, signer=length % 2 == 0)
+    # 联合行文 (7.2.4, 7.3.5): two and three issuers of 4 to 20 characters, 2 to 4 签发人,
+    # unsealed and sealed (two short names a row, long ones one a row)
+    joint = {
+        "joint-2": dict(issuers=[UNITS[7], UNITS[4]], signer=2),
+        "joint-2-sealed": dict(issuers=[UNITS[7], UNITS[4]], signer=4, seal=True),
+        "joint-3": dict(issuers=[UNITS[20], UNITS[9], UNITS[16]], signer=3, body_chars=400),
+        "joint-3-sealed": dict(issuers=[UNITS[14], UNITS[4], UNITS[18]], signer=3, seal=True),
+    }
+    for name, kw in joint.items():
+        cases[name] = summary_form(unit=kw["issuers"][0], **kw)
+    cases["signers-4"] = summary_form(signer=4, body_chars=300)
+    # a long 附件说明: its lines alone with the 署名 on the last page, unless fitted
+    for k in (15, 17):
+        cases[f"attachments-{k:02d}"] = summary_form(
+            body_chars=28 * k - 4, attachments=ATTACHMENTS + MORE_ATTACHMENTS)
     return cases

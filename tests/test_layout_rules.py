@@ -214,3 +214,138 @@ def test_smaller_text_inside_a_ruled_table_is_not_the_body():
     without_box = replace(with_table, pages=(replace(with_table.pages[0], tables=()),
                                              *doc.pages[1:]))
     assert statuses(without_box)["body_size"] == "fail"
+
+
+def joint(names: list[str], *, size: float = 36, word_drop: float = 0.0) -> Measured:
+    """The conforming document with a joint mark: the names one a line, 「文件」 on their right,
+    centred on them (7.2.4), like the bundled templates lay it out."""
+    doc = conforming()
+    pitch = size * PT * 1.25
+    left = 28 + (156 - (max(map(len, names)) + 2.5) * size * PT) / 2
+    right = left + max(map(len, names)) * size * PT
+    lines = []
+    for i, name in enumerate(names):
+        top = 72.0 + i * pitch
+        lines.append(replace(line(name, 1, x0=left, size=size, color=RED, x1=right,
+                                  pitch=(right - left - size * PT) / max(1, len(name) - 1)),
+                             top=top, bottom=top + size * PT, baseline=top + 0.88 * size * PT))
+    middle = 72.0 + (len(names) - 1) * pitch / 2 + word_drop
+    word_x = right + 0.5 * size * PT
+    word = replace(line("文件", 1, x0=word_x, size=size, color=RED, pitch=size * PT),
+                   top=middle, bottom=middle + size * PT, baseline=middle + 0.88 * size * PT)
+    if len(names) % 2:  # 「文件」 on the middle name's baseline: one measured line
+        k = len(names) // 2
+        merged = lines[k]
+        advances = merged.advances + (word_x - (merged.x1 - size * PT),) + word.advances
+        lines[k] = replace(merged, text=merged.text + " 文件", x1=word.x1, advances=advances)
+    else:
+        lines.insert(len(names) // 2, word)
+    number = line("建规〔2011〕3号", 7.5, x0=83)  # two lines under the taller mark
+    separator = Rule(28.0, 184.0, number.bottom + 4, 0.5, RED)
+    return with_page(doc, 0, lines=tuple(lines) + (number,) + doc.pages[0].lines[2:],
+                     rules=(separator,))
+
+
+@pytest.mark.parametrize("names", [["区建设局规划处", "区财政局"],
+                                   ["区住房和城乡建设局", "区财政局", "区发展和改革委员会"]])
+def test_a_joint_mark_passes_as_names_one_a_line_with_the_word_beside_them(names):
+    doc = joint(names, size=24)
+    assert set(statuses(doc).values()) == {PASS}, failing(doc)
+    found = {f.rule: f for f in judge(doc).findings}
+    assert found["mark_one_line"].measured.startswith(f"joint, {len(names)} names one a line")
+
+
+def test_a_joint_mark_with_the_word_off_centre_fails_one_line_rule():
+    doc = joint(["区建设局规划处", "区财政局"], size=24, word_drop=6)
+    assert failing(doc) == ["mark_one_line"]
+    found = {f.rule: f for f in judge(doc).findings}
+    assert "mm off their centre" in found["mark_one_line"].measured
+
+
+def test_a_wrapped_name_with_the_word_after_it_is_not_a_joint_mark():
+    doc = joint(["区住房和城乡建设局住房保", "障科"], size=24)
+    lines = doc.pages[0].lines
+    # the wrapped case: 「文件」 follows the second part, not right of the first
+    word = next(ln for ln in lines if ln.text == "文件")
+    rest = [ln for ln in lines if ln is not word]
+    tail = rest[1]
+    moved = replace(tail, text="障科文件", x1=tail.x0 + 4 * 24 * PT,
+                    advances=(24 * PT,) * 3)
+    doc = with_page(doc, 0, lines=(rest[0], moved) + tuple(rest[2:]))
+    assert "mark_one_line" in failing(doc)
+
+
+def signature_page(*above: TextLine) -> Measured:
+    """The conforming document whose page 2 holds `above`, then the 署名 and 成文日期."""
+    doc = conforming()
+    first = [ln for ln in doc.pages[1].lines if ln.size != 16]
+    n = len(above)
+    sign = [line("区建设局规划处", n + 2, x0=120), line("2011年4月20日", n + 3, x0=126.6)]
+    return with_page(doc, 1, lines=tuple(above) + tuple(sign) + tuple(first))
+
+
+def test_attachment_lines_alone_with_the_signature_fail():
+    """7.3.5: 附件说明 lines are not 正文; the 署名 needs body text on its page."""
+    doc = signature_page(line("附件：1.区建设局规划处民主评议工作领导小组名单", 1, x0=39.1),
+                         line("2.规划审批事项、依据、程序、时限和收费", 2, x0=55.6),
+                         line("目录及办理流程说明", 3, x0=61.1))
+    assert failing(doc) == ["signature_not_alone"]
+    found = {f.rule: f for f in judge(doc).findings}
+    assert found["signature_not_alone"].measured == (
+        "page 2 holds only 附件说明 lines and the 署名/成文日期")
+
+
+def test_attachments_continued_from_the_page_before_are_not_body_text():
+    doc = conforming()
+    first = doc.pages[0]
+    lines = first.lines[:-3] + (line("附件：1.区建设局规划处民主评议工作领导小组名单", 22, x0=39.1),)
+    doc = with_page(doc, 0, lines=lines)
+    doc = replace(doc, pages=(doc.pages[0], signature_page(
+        line("2.规划审批事项、依据、程序、时限和收费", 1, x0=55.6)).pages[1]))
+    assert "signature_not_alone" in failing(doc)
+
+
+def test_body_lines_above_the_attachments_keep_the_signature_company():
+    doc = signature_page(full(1), line(BODY[:10] + "。", 2),
+                         line("附件：1.区建设局规划处民主评议工作领导小组名单", 4, x0=39.1))
+    assert failing(doc) == []
+    found = {f.rule: f for f in judge(doc).findings}
+    assert found["signature_not_alone"].measured == (
+        "page 2: 2 lines of body text above the 署名")
+
+
+def test_several_signatures_are_one_block_above_the_date():
+    """联合行文, unsealed: one 署名 a line, 主办机关 first; sealed, two short names a row with
+    the rows four lines apart."""
+    from docgen.layout.rules import find_parts
+
+    body = (full(1), line(BODY[:10] + "。", 2))
+    doc = signature_page(*body)
+    lines = [ln for ln in doc.pages[1].lines if ln.text != "区建设局规划处"]
+    names = [line("区建设局规划处", 4, x0=120), line("区财政局", 5, x0=136.5)]
+    date = next(ln for ln in lines if ln.text == "2011年4月20日")
+    date = replace(date, top=date.top + 2 * PITCH, bottom=date.bottom + 2 * PITCH,
+                   baseline=date.baseline + 2 * PITCH)
+    lines = [ln for ln in lines if ln.text != "2011年4月20日"]
+    doc = with_page(doc, 1, lines=tuple(lines[:2] + names + [date] + lines[2:]))
+    parts = find_parts(doc)
+    assert [ln.text for ln in parts.signature_lines] == ["区建设局规划处", "区财政局"]
+    assert failing(doc) == []
+    sealed = [line("区建设局  区财政局", 6, x0=90, x1=160), line("区审计局", 10, x0=128)]
+    doc = with_page(doc, 1, lines=tuple(lines[:2] + sealed + [
+        replace(date, top=date.top + 5 * PITCH, bottom=date.bottom + 5 * PITCH,
+                baseline=date.baseline + 5 * PITCH)] + lines[2:]))
+    parts = find_parts(doc)
+    assert [ln.text for ln in parts.signature_lines] == ["区建设局  区财政局", "区审计局"]
+
+
+def test_the_committed_example_documents_pass_every_rule():
+    """tests/fixtures/examples: the bundled examples as `generate --pdf` makes them (remade by
+    tests/fixtures/make_fixtures.py) — the example plan's last page has body text above its
+    附件说明 and 署名."""
+    from docgen.layout import check
+    from tests.conftest import FIXTURES
+
+    for pdf in sorted((FIXTURES / "examples").glob("*.pdf")):
+        report = check(pdf)
+        assert report.ok, (pdf.name, [f"{f.rule}: {f.measured}" for f in report.failed])

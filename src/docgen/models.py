@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      PlainValidator, StringConstraints)
 
 from docgen.dates import parse_date
 from docgen.i18n import cli_gettext as _
@@ -43,6 +44,56 @@ Text = Annotated[str, BeforeValidator(_join_cjk_lines), BeforeValidator(_multi_l
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Line = Annotated[str, BeforeValidator(_join_cjk_lines), BeforeValidator(_one_line),
                  StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+MAX_ISSUERS = 8  # a joint head taller than this leaves no room for the title on page 1
+
+
+def _names(value):
+    """One name, or a list of names (联合行文: 主办机关 first): a list of one is that name, and
+    a name given twice is a typo. Checked here rather than as a union of types, so an error
+    names the field (and the name's place), not pydantic's union members."""
+    from pydantic import TypeAdapter, ValidationError
+
+    if not isinstance(value, list):
+        try:
+            return TypeAdapter(Line).validate_python(value)
+        except ValidationError as e:
+            raise ValueError(_inner_error(e, _("give a name, or a list of names"))) from None
+    if not value:
+        raise ValueError(_("the list is empty — give one name, or several (主办机关 first)"))
+    if len(value) > MAX_ISSUERS:
+        raise ValueError(_("{count} names — a joint document's head holds at most {most}; "
+                           "name the 主办机关 and the main co-issuers").format(
+            count=len(value), most=MAX_ISSUERS))
+    names = []
+    for i, item in enumerate(value, 1):
+        try:
+            names.append(TypeAdapter(Line).validate_python(item))
+        except ValidationError as e:
+            raise ValueError(_("name {n}: {problem}").format(
+                n=i, problem=_inner_error(e, _("write each name as text")))) from None
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(_("{name!r} is given twice — name each 发文机关 once")
+                         .format(name=twice[0]))
+    return names[0] if len(names) == 1 else names
+
+
+def _inner_error(e, fix: str) -> str:
+    """'what — fix' of a name's first validation error."""
+    err = e.errors()[0]
+    if err["type"] == "value_error" and "error" in err.get("ctx", {}):
+        return str(err["ctx"]["error"])
+    msg = err["msg"]
+    return f"{msg[0].lower()}{msg[1:]} — {fix}"
+
+
+# one name or several: 发文机关 and 署名 of a joint document (联合行文, GB/T 9704 7.2.4, 7.3.5)
+Names = Annotated[str | list[str], PlainValidator(_names, json_schema_input_type=Line | list[Line])]
+OptionalNames = Annotated[str | list[str] | None, PlainValidator(
+    lambda value: None if value is None else _names(value),
+    json_schema_input_type=Line | list[Line] | None)]
 
 
 def _date(value) -> dt.date:
@@ -94,19 +145,39 @@ class Form(_Strict):
     unit: Line = Field(description="单位: who files, e.g. 区建设局规划处")
     unit_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")] | None = Field(
         None, description="机构（问题）代码 for the 档号, e.g. GHC; else the archive's settings")
-    issuer: Line = Field(description="发文机关: printed in the 版头 as 「…文件」")
+    issuer: Names = Field(description="发文机关: printed in the 版头 as 「…文件」; several "
+                          "(联合行文) as a list, 主办机关 first")
     addressee: Line = Field(description="主送机关, e.g. 局监察科")
     doc_number: Annotated[Line, AfterValidator(_doc_number)] = Field(description="发文字号, e.g. 建规〔2011〕3号")
     date: Date = Field(description="成文日期")
-    signature: Line | None = Field(None, description="署名 (发文机关署名); default: issuer")
+    signature: OptionalNames = Field(None, description="署名 (发文机关署名), one per issuer; "
+                                    "default: issuer")
     attachments: list[Line] = Field(default_factory=list, description="附件 titles, in order")
     copy_to: list[Line] = Field(default_factory=list, description="抄送机关")
-    printed_by: Line | None = Field(None, description="印发机关; default: issuer")
+    printed_by: Line | None = Field(None, description="印发机关; default: issuer (the 主办机关 "
+                                    "when several)")
     print_date: Date | None = Field(None, description="印发日期; default: 成文日期")
     classification: Classification = Field("公开", description="密级")
     retention: Retention = Field("定期30年", description="保管期限")
     seal: bool = Field(False, description="加盖印章: 署名/成文日期 laid out for the seal (7.3.5.1)")
     signer: list[Line] = Field(default_factory=list, description="签发人 (上行文), in issuers' order")
+
+    @property
+    def issuers(self) -> list[str]:
+        """The 发文机关, 主办机关 first: one, or several for a joint document."""
+        return list(self.issuer) if isinstance(self.issuer, list) else [self.issuer]
+
+    @property
+    def issuer_names(self) -> str:
+        """The 发文机关 as one text (责任者, the .docx author): joined with 「、」."""
+        return "、".join(self.issuers)
+
+    @property
+    def signatures(self) -> list[str]:
+        """The 署名 lines, 主办机关 first: the form's signature, else the issuers."""
+        if self.signature is None:
+            return self.issuers
+        return list(self.signature) if isinstance(self.signature, list) else [self.signature]
 
     @property
     def year(self) -> int:

@@ -100,8 +100,10 @@ class Filed:
 
 
 def file_forms(arc, form_paths, *, options=None, convert_options=None,
-               on_converted: OnConverted | None = None, context=None) -> Filed:
+               on_converted: OnConverted | None = None, context=None,
+               duplex: bool = False) -> Filed:
     """Render, convert and file each form; a form whose PDF fails is reported, not filed.
+    `duplex`: printed double-sided, the 版记 is fitted onto an even page (as `generate`).
 
     Forms are checked against the archive (its calendar, its filed 承诺书) unless `context`
     says otherwise; warnings land in `context.notices`.
@@ -126,7 +128,8 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
         work.docx = render_documents([(form, Path(tmp) / f"{i:03d}-{path.stem}.docx")
                                       for i, (form, path) in enumerate(zip(forms, form_paths))])
         _convert(work, Path(tmp) / "pdf", convert_options, on_converted)
-        _fit(work, Path(tmp) / "pdf", convert_options, names=dict(zip(work.pdf, form_paths)))
+        _fit(work, Path(tmp) / "pdf", convert_options, names=dict(zip(work.pdf, form_paths)),
+             duplex=duplex)
         filed.layout = work.layout
         for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
             if pdf is None:

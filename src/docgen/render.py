@@ -37,8 +37,13 @@ DERIVED_HELP = {
     "title_lines": "the title broken into lines for the 2号 title (梯形/菱形), a list",
     "date_cn": "成文日期 as GB/T 9704 prints it: 2011年4月20日",
     "print_date_cn": "印发日期 the same way (default: 成文日期)",
-    "signature": "署名 (default: issuer)",
-    "printed_by": "印发机关 (default: issuer)",
+    "issuer": "发文机关; several (联合行文) joined with 「、」",
+    "issuers": "发文机关 as a list, 主办机关 first (one name when not a joint document)",
+    "signature": "署名 (default: issuer); several joined with 「、」",
+    "signatures": "署名 as a list, one per issuer, 主办机关 first",
+    "signature_rows": "署名 rows: one name a row; sealed, up to two short names a row (7.3.5.1)",
+    "signer_lines": "签发人 in lines of two names (7.2.6), a list of lists",
+    "printed_by": "印发机关 (default: issuer, the 主办机关 when several)",
     "kind": "文种 in Chinese, e.g. 承诺书",
     "year": "年度: the year of 成文日期",
     "heads": "section headings numbered 一、二、… for the sections present, by field name",
@@ -47,7 +52,7 @@ DERIVED_HELP = {
     "items[].deadline_cn": "(commitment) each item's 完成时限 as 2011年6月30日",
 }
 DERIVED = {name for name in DERIVED_HELP if "[" not in name} - {"title", "signature",
-                                                                 "printed_by"}
+                                                                 "printed_by", "issuer"}
 TYPE_PROPERTY = "docgen:"  # a template's core property `category`, e.g. docgen:plan
 SECTION_TITLES.update(render_campaign.SECTION_TITLES)
 DERIVED |= set(render_campaign.DERIVED)
@@ -71,6 +76,19 @@ def title_lines(title: str) -> list[str]:
     from docgen.layout.title import break_title
 
     return break_title(title)
+
+
+SEALED_PAIR_CHARS = 8  # sealed, two 署名 share a row when neither is wider than this
+
+
+def signature_rows(names: list[str], *, seal: bool) -> list[list[str]]:
+    """The 署名 in rows: one a row (7.3.5.2); sealed, two short names side by side, each
+    under its own seal (7.3.5.1), the last row's last name over the 成文日期."""
+    from docgen.layout.title import width
+
+    if not seal or len(names) < 2 or max(width(n) for n in names) > SEALED_PAIR_CHARS:
+        return [[n] for n in names]
+    return [names[i:i + 2] for i in range(0, len(names), 2)]
 
 
 def template_type(template: Path) -> str | None:
@@ -122,8 +140,13 @@ def context(form: Form) -> dict:
     data = form.model_dump(mode="python")
     data["title"] = form.display_title
     data["title_lines"] = title_lines(form.display_title)
-    data["signature"] = form.signature or form.issuer
-    data["printed_by"] = form.printed_by or form.issuer
+    data["issuer"] = form.issuer_names
+    data["issuers"] = form.issuers
+    data["signature"] = "、".join(form.signatures)
+    data["signatures"] = form.signatures
+    data["signature_rows"] = signature_rows(form.signatures, seal=form.seal)
+    data["signer_lines"] = [form.signer[i:i + 2] for i in range(0, len(form.signer), 2)]
+    data["printed_by"] = form.printed_by or form.issuers[0]
     data["date_cn"] = format_cn(form.date)
     data["print_date_cn"] = format_cn(form.print_date or form.date)
     data["kind"] = form.kind
@@ -188,7 +211,7 @@ def render_form(form: Form, out_path: Path, template: Path | None = None, *,
     compose(tpl.docx, seal=form.seal)  # mark size, 署名/日期 places, generation time
     core = tpl.docx.core_properties
     core.title = form.display_title
-    core.author = form.issuer
+    core.author = form.issuer_names
     core.subject = form.kind
     core.keywords = f"民主评议 {form.year} {form.doc_number}"
     core.identifier = form.doc_number

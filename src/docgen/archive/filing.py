@@ -106,7 +106,7 @@ class Archive(ArchiveReader):
         check_sources(sources)
         unit_code = self.unit_code_for(form.unit, form.unit_code)
         spec = _Spec(form.type, form.kind, form.display_title, form.date, form.unit, unit_code,
-                     form.doc_number, form.issuer, form.classification, form.retention,
+                     form.doc_number, form.issuer_names, form.classification, form.retention,
                      form.year, self.submitted_date(options.submitted, form.date))
         return self._file(spec, sources, options)
 

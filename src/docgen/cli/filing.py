@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import (TEXT, TextOption, _, classifications, conversion_progress,
+from docgen.cli._common import (N_, TEXT, TextOption, _, classifications, conversion_progress,
                                 echo_json, notice, pages_progress, record_types, retentions,
                                 tsv)
 from docgen.cli.archive import _open, archive_option, by_option
@@ -73,12 +73,14 @@ def import_options(f):
 @click.command("file")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="FORM…")
 @filing_options
+@click.option("--duplex", is_flag=True, help=N_("For double-sided printing: the 版记 goes on an "
+              "even page (as `generate --duplex`)."))
 @click.option("--import", "is_import", is_flag=True, hidden=True)
 @click.option("--withdraw", "withdraw_number", metavar="档号", type=TEXT, hidden=True)
 @click.option("--reason", type=TextOption(multiline=True), hidden=True)
 @_options(_import_decorators(hidden=True))
 @click.pass_context
-def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json, by,
+def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json, by, duplex,
          is_import, withdraw_number, reason, **import_fields):
     """File forms: each is rendered (Word), converted (PDF/A), stamped and filed.
 
@@ -126,7 +128,7 @@ def file(ctx, paths, archive_root, submitted, supersedes, duplicate_ok, as_json,
     context = check_context(arc)
     with conversion_progress(ctx, len(paths)) as on_converted:
         filed = file_forms(arc, paths, options=options, on_converted=on_converted,
-                           context=context)
+                           context=context, duplex=duplex)
     for n in context.notices:
         notice(ctx, _("docgen: warning: %(notice)s") % {"notice": n})
     _report(ctx, _filed_or_raise(ctx, filed, len(paths)), as_json)

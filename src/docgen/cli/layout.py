@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import _, echo_json, width
+from docgen.cli._common import N_, _, echo_json, width
 from docgen.errors import VerifyFailed
 
 
@@ -24,10 +24,11 @@ def layout():
 @click.argument("files", metavar="FILE.pdf...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print a JSON list: file, pages, ok, rules (rule, clause, label, measured, "
-                   "expected, status, ok).")
+              help=N_("Print a JSON list: file, pages, ok, rules (rule, clause, label, measured, "
+                      "expected, status, ok)."))
 @click.option("--duplex", is_flag=True,
-              help="The documents are printed double-sided: the 版记 must be on an even page.")
+              help=N_("The documents are printed double-sided: the 版记 must be on an even "
+                      "page."))
 def check(files, as_json, duplex):
     """Measure each PDF (docgen's, Word's or WPS's) against GB/T 9704 and print every rule.
 
@@ -52,14 +53,19 @@ def check(files, as_json, duplex):
             _("%(failed)d layout rule(s) failed in %(pdfs)d of %(count)d PDF(s)")
             % {"failed": len(failed), "pdfs": len({r.path for r, _f in failed}),
                "count": len(reports)},
-            [f"{r.path}: {f.rule} ({f.label}, GB/T 9704 {f.clause}): {f.measured}; expected "
-             f"{f.expected}" for r, f in failed])
+            [_("{file}: {rule} ({label}, GB/T 9704 {clause}): {measured}; expected "
+               "{expected}").format(file=r.path, rule=f.rule, label=f.label, clause=f.clause,
+                                    measured=f.measured, expected=f.expected)
+             for r, f in failed])
+
+
+STATUS = {"pass": N_("pass"), "fail": N_("fail"), "n/a": N_("n/a")}  # --json keeps the keys
 
 
 def table(report) -> str:
     """rule | measured | expected | ok, one line per rule, under a line naming the file."""
     rows = [(_("rule"), _("measured"), _("expected"), _("ok"))] + [
-        (f.rule, f.measured, f.expected, f.status) for f in report.findings]
+        (f.rule, f.measured, f.expected, _(STATUS[f.status])) for f in report.findings]
     widths = [min(max(_width(r[i]) for r in rows), cap) for i, cap in enumerate((22, 48, 44, 4))]
     lines = [_("%(path)s (%(pages)d page(s)): %(result)s")
              % {"path": report.path, "pages": report.pages,

@@ -5,9 +5,10 @@ line and character spacing. Keeping paragraphs together in the template is not e
 (LibreOffice moves whole keep-with-next chains, or breaks them), so after each conversion the
 PDF is measured. A 成文日期 pushed alone onto the next page is pulled back by setting the
 署名's page at 23 lines instead of 22 (the standard's remedy); a 署名 and 成文日期 alone on their
-page get a page break before the last body lines of the page before, two, then three, then
-four, so that body text stands with them. Printed double-sided (`duplex`), a 版记 on an odd
-page moves to the even page after it (a blank, unnumbered page before it when it stood alone).
+page (or with only 附件说明 lines above them) get a page break before the last 正文 lines of
+the page before, two, then three, then four, so that body text stands with them. Printed
+double-sided (`duplex`), a 版记 on an odd page moves to the even page after it (a blank,
+unnumbered page before it when it stood alone).
 The document is converted again after each change; the passes are bounded and what still
 fails is reported, never hidden.
 """
@@ -19,8 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.i18n import cli_gettext as _
 from docgen.layout.measure import measure
-from docgen.layout.rules import BODY_PT, Report, find_parts, judge
+from docgen.layout.rules import BODY_PT, Report, body_above_signature, find_parts, judge
 
 MAX_PASSES = 3  # conversions after the first
 TIGHT_LINE_TWIPS = int(225 / 25.4 * 1440 / 23)  # 23 lines in the type area, not 22 (−4.3 %)
@@ -42,10 +44,13 @@ class Fitting:
         for pdf, report in self.reports.items():
             name = (names or {}).get(pdf, pdf)
             for f in report.failed:
-                unfitted = (" (could not be fitted)"
-                            if f.rule in FITTED_RULES + ("imprint_even_page",) else "")
-                out.append(f"{name}: layout: {f.rule} ({f.label}, GB/T 9704 {f.clause}): "
-                           f"{f.measured}; expected {f.expected}{unfitted}")
+                line = _("{file}: layout: {rule} ({label}, GB/T 9704 {clause}): {measured}; "
+                         "expected {expected}").format(
+                    file=name, rule=f.rule, label=f.label, clause=f.clause,
+                    measured=f.measured, expected=f.expected)
+                if f.rule in FITTED_RULES + ("imprint_even_page",):
+                    line += " " + _("(could not be fitted)")
+                out.append(line)
         return out
 
 
@@ -112,18 +117,13 @@ def move_lines(docx: Path, rendered: bytes, parts, lines: int) -> bool:
 
     if parts.date is None:
         return False
-    page, date = parts.date
-    sig_page = parts.signature[0] if parts.signature else page
-    block = {id(date)} | ({id(parts.signature[1])} if parts.signature else set())
-    # the body lines before the signature block: on the page before, if it stands alone
-    lead = parts.signature[1] if parts.signature else date
-    source = sig_page - 1 if _alone(parts, sig_page, block, lead) else sig_page
+    sig_page = parts.signature[0] if parts.signature else parts.date[0]
+    # the 正文 lines before the signature block (and its 附件说明): on the page before, if no
+    # body text stands with it
+    source = sig_page if body_above_signature(parts, sig_page) else sig_page - 1
     if source < 0:
         return False
-    body = [ln for ln in parts.body_pages[source] if id(ln) not in block
-            and abs(ln.size - BODY_PT) <= 1]
-    if sig_page == source and parts.signature:
-        body = [ln for ln in body if ln.baseline < parts.signature[1].baseline]
+    body = [ln for ln in body_above_signature(parts, source) if abs(ln.size - BODY_PT) <= 1]
     if len(body) <= lines:  # never empty a page
         return False
     document = Document(io.BytesIO(rendered))
@@ -212,13 +212,6 @@ def _paragraph_of(paragraphs, line_text: str) -> int | None:
         if _find_ignoring_spaces(paragraphs[i].text, line_text) is not None:
             return i
     return None
-
-
-def _alone(parts, page: int, block: set, first) -> bool:
-    """No body text above `first`, the signature block's first line, on its page."""
-    above = [ln for ln in parts.body_pages[page] if id(ln) not in block
-             and ln.baseline < first.baseline]
-    return not above
 
 
 def _break_before(document, line_text: str) -> bool:
