@@ -28,7 +28,7 @@ from docx.shared import Pt
 from pypdf import PdfReader
 
 from docgen.convert import pdfa
-from docgen.convert import ConvertOptions, convert
+from docgen.convert import ConvertOptions, Offices, convert
 from docgen.errors import BadInput, ConverterMissing, ExitCode
 from tests.conftest import CORPUS, EXAMPLES, tree
 
@@ -400,6 +400,35 @@ def test_killed_libreoffice_is_restarted_and_every_other_file_comes_out(five_doc
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.stem + ".pdf" for p in five_docs)
     assert soffice_pids() == []
+
+
+@pytest.mark.slow
+def test_offices_keep_libreoffice_running_between_batches_and_stop_it_at_the_end(
+        five_docs, tmp_path):
+    """Layout fitting converts again what it just converted: the second batch reuses the
+    LibreOffice the first started (no second start), and leaving the pool stops it."""
+    options = ConvertOptions(timeout=60, workers=1)
+    with Offices() as offices:
+        first = convert(five_docs[:2], tmp_path / "1", options=options, offices=offices)
+        running = soffice_pids()
+        assert first.failed == {} and len(running) == 1
+        second = convert(five_docs[2:3], tmp_path / "2", options=options, offices=offices)
+        assert second.failed == {} and second.restarts == 0
+        assert soffice_pids() == running  # the same process converted it
+    assert soffice_pids() == []
+    assert sorted(p.name for p in (tmp_path / "2").iterdir()) == [five_docs[2].stem + ".pdf"]
+
+
+@pytest.mark.slow
+def test_an_interrupted_batch_stops_the_offices_it_took(five_docs, tmp_path):
+    def interrupt(src, pdf, reason):
+        raise KeyboardInterrupt
+
+    with Offices() as offices:
+        with pytest.raises(KeyboardInterrupt):
+            convert(five_docs, tmp_path, options=ConvertOptions(workers=1), offices=offices,
+                    on_done=interrupt)
+        assert soffice_pids() == []  # stopped, not kept for the next batch
 
 
 # ---------------------------------------------------------------- GB/T 9704 layout, from the PDF

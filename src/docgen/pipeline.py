@@ -87,8 +87,11 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
     result = Generated(forms=forms)
     result.docx = render_documents(list(zip(forms, targets)), template)
     if pdf:
-        _convert(result, Path(out_dir), options, on_converted)
-        _fit(result, Path(out_dir), options, duplex=duplex)
+        from docgen.convert import Offices
+
+        with Offices() as offices:  # the fitting passes reuse the LibreOffice that converted
+            _convert(result, Path(out_dir), options, on_converted, offices)
+            _fit(result, Path(out_dir), options, offices, duplex=duplex)
     return result
 
 
@@ -127,9 +130,12 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
         work = Generated(forms=forms)
         work.docx = render_documents([(form, Path(tmp) / f"{i:03d}-{path.stem}.docx")
                                       for i, (form, path) in enumerate(zip(forms, form_paths))])
-        _convert(work, Path(tmp) / "pdf", convert_options, on_converted)
-        _fit(work, Path(tmp) / "pdf", convert_options, names=dict(zip(work.pdf, form_paths)),
-             duplex=duplex)
+        from docgen.convert import Offices
+
+        with Offices() as offices:  # the fitting passes reuse the LibreOffice that converted
+            _convert(work, Path(tmp) / "pdf", convert_options, on_converted, offices)
+            _fit(work, Path(tmp) / "pdf", convert_options, offices,
+                 names=dict(zip(work.pdf, form_paths)), duplex=duplex)
         filed.layout = work.layout
         for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
             if pdf is None:
@@ -239,15 +245,15 @@ def _scratch(kind: str):
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _convert(work: Generated, out_dir: Path, options, on_converted) -> None:
+def _convert(work: Generated, out_dir: Path, options, on_converted, offices=None) -> None:
     from docgen.convert import convert
 
-    done = convert(work.docx, out_dir, options=options, on_done=on_converted)
+    done = convert(work.docx, out_dir, options=options, on_done=on_converted, offices=offices)
     work.pdf = [done.converted.get(d) for d in work.docx]
     work.failed = dict(done.failed)
 
 
-def _fit(work: Generated, out_dir: Path, options, names: dict | None = None,
+def _fit(work: Generated, out_dir: Path, options, offices=None, names: dict | None = None,
          duplex: bool = False) -> None:
     """Measure each PDF against GB/T 9704, move lines where the signature stands alone and
     convert again (docgen.layout.fit); what still fails becomes a warning."""
@@ -255,7 +261,7 @@ def _fit(work: Generated, out_dir: Path, options, names: dict | None = None,
     from docgen.layout.fit import fit
 
     def reconvert(docx: list[Path]) -> dict[Path, Path]:
-        return convert(docx, out_dir, options=options).converted
+        return convert(docx, out_dir, options=options, offices=offices).converted
 
     pairs = [(d, p) for d, p in zip(work.docx, work.pdf) if p is not None]
     work.layout = fit(pairs, reconvert, duplex=duplex).warnings(names)

@@ -10,7 +10,8 @@ script LibreOffice's own Python runs) are private.
 
 from docgen.convert import pdfa
 from docgen.convert._soffice import MIN_VERSION, LibreOffice
-from docgen.convert.batch import ConvertOptions, ConvertResult, convert, require_libreoffice
+from docgen.convert.batch import (ConvertOptions, ConvertResult, Offices, convert,
+                                  require_libreoffice)
 
-__all__ = ["convert", "ConvertOptions", "ConvertResult", "require_libreoffice", "LibreOffice",
+__all__ = ["convert", "ConvertOptions", "ConvertResult", "Offices", "require_libreoffice", "LibreOffice",
            "MIN_VERSION", "pdfa"]

@@ -10,6 +10,7 @@ the import filter docgen.vocab.WORD_FILTERS names for its suffix; the PDFs are w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -65,17 +66,60 @@ class _Refused(Exception):
     """LibreOffice answered that it cannot open the file: trying again would not help."""
 
 
+class Offices:
+    """LibreOffice processes kept running between `convert()` calls, for work that converts
+    again what it has just converted (layout fitting): the second call does not wait for
+    LibreOffice to start. Use as a context manager; leaving it stops them all.
+    """
+
+    def __init__(self) -> None:
+        self._idle: list[_soffice.Office] = []
+        self._lock = threading.Lock()
+
+    def take(self, n: int, office: LibreOffice, options: ConvertOptions) -> list[_soffice.Office]:
+        """`n` offices: running ones first, new (not yet started) ones for the rest."""
+        with self._lock:
+            reused = [o for o in self._idle if o.soffice == office.soffice]
+            taken = reused[:n]
+            self._idle = [o for o in self._idle if o not in taken]
+        return taken + [_soffice.Office(office.soffice, office.python,
+                                        startup_timeout=options.startup_timeout)
+                        for _ in range(n - len(taken))]
+
+    def keep(self, offices: Sequence[_soffice.Office]) -> None:
+        """Offices a finished batch no longer needs: kept while they run, else stopped."""
+        for o in offices:
+            if o.running:
+                with self._lock:
+                    self._idle.append(o)
+            else:
+                o.stop()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for o in idle:
+            o.stop()
+
+    def __enter__(self) -> Offices:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
             options: ConvertOptions = ConvertOptions(),
             on_done: Callable[[Path, Path | None, str | None], None] | None = None,
-            ) -> ConvertResult:
+            offices: Offices | None = None) -> ConvertResult:
     """Convert Word files to PDF/A-2b: `out_dir`/STEM.pdf, or next to each input when None.
 
     Per-file failures do not raise; they are in the result's `failed`, with LibreOffice's
     words where it gave any. `on_done(input, pdf_or_None, reason_or_None)` is called once
     per input, from the calling thread, as each finishes. Raises ConverterMissing when
     LibreOffice (or its Python bridge) is not installed or too old, BadInput when two inputs
-    would write the same PDF.
+    would write the same PDF. With `offices`, LibreOffice is taken from it (and left running
+    in it) instead of started and stopped here.
     """
     office = require_libreoffice(options)
     _soffice.sweep()  # profiles of killed runs
@@ -107,15 +151,25 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
         todo.put(job)
 
     n_workers = max(1, min(options.workers, len(runnable)))
-    offices = [_soffice.Office(office.soffice, office.python,
-                               startup_timeout=options.startup_timeout)
-               for _ in range(n_workers)]
+    pool = offices if runnable else None  # nothing to convert: no LibreOffice to keep
+    offices = (pool.take(n_workers, office, options) if pool is not None
+               else [_soffice.Office(office.soffice, office.python,
+                                     startup_timeout=options.startup_timeout)
+                     for _ in range(n_workers)])
+    starts = [o.starts for o in offices]
     cancel = threading.Event()
     threads = [threading.Thread(target=_work, args=(office, todo, done, options, result, cancel),
                                 daemon=True) for office in offices]
-    for t in threads:
+    for t in threads[1:] if pool is not None else threads:
         t.start()
     try:
+        if pool is not None:
+            # the office the pool keeps is started here, not in its worker thread: Linux
+            # kills a child when the thread that started it ends (PR_SET_PDEATHSIG)
+            if not offices[0].running:
+                with contextlib.suppress(_soffice.Crashed, OSError):  # its worker retries
+                    offices[0].start()
+            threads[0].start()
         for _ in range(len(jobs)):
             job, pdf, reason = done.get()
             if pdf is not None:
@@ -132,12 +186,18 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
         raise
     finally:
         for t in threads:
-            t.join()
-        for office in offices:
-            office.stop()
+            if t.ident is not None:  # started
+                t.join()
+        if pool is not None and not cancel.is_set():
+            pool.keep(offices)
+        else:
+            for office in offices:
+                office.stop()
         for stage in stages:  # LibreOffice's lock and temporary files, if it was killed
             shutil.rmtree(stage, ignore_errors=True)
-        result.restarts = sum(max(0, o.starts - 1) for o in offices)
+        # starts beyond the first of each office in this batch (a reused one had started)
+        result.restarts = sum(max(0, o.starts - before - (before == 0))
+                              for o, before in zip(offices, starts))
     return result
 
 
