@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from docgen.i18n import cli_language
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src" / "docgen" / "locale" / "zh_CN" / "LC_MESSAGES" / "docgen.po"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|\{\w*(?::[^}]*)?\}")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|\{\w*(?:![rsa])?(?::[^}]*)?\}")
 
 
 def _catalog():
@@ -34,8 +32,13 @@ def test_every_message_has_chinese_with_its_placeholders():
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         assert all(strings), f"no Chinese for {m.id!r}"
         assert not m.fuzzy, f"fuzzy (not compiled) translation of {m.id!r}"
-        wanted = sorted(PLACEHOLDER.findall(ids[0]))
-        assert all(sorted(PLACEHOLDER.findall(i)) == wanted for i in ids), m.id
+        wanted = sorted(PLACEHOLDER.findall(ids[-1]))
+        if len(ids) > 1:  # Chinese has one form, the plural's: click fills in the names of
+            # both forms (its "Did you mean {possibility}?" / "… {possibilities}?")
+            for s in strings:
+                assert set(PLACEHOLDER.findall(s)) <= {p for i in ids
+                                                       for p in PLACEHOLDER.findall(i)}, m.id
+            continue
         for s in strings:  # dropped, renamed or retyped (%(n)d → %(n)s) placeholders
             assert sorted(PLACEHOLDER.findall(s)) == wanted, (m.id, s)
 
@@ -45,11 +48,15 @@ def test_a_dropped_placeholder_is_caught():
     assert sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr))
 
 
+def _catalog_script():
+    import runpy
+
+    return runpy.run_path(str(ROOT / "scripts" / "catalog.py"))
+
+
 def test_the_catalog_holds_every_message_of_the_sources_and_is_compiled(tmp_path):
-    pot = tmp_path / "docgen.pot"
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F",
-                    "babel-cli.cfg", "-k", "_", "-k", "N_", "-k", "ngettext:1,2",
-                    "--no-location", "-o", str(pot), "."], cwd=ROOT, check=True)
+    pot = tmp_path / "docgen.pot"  # docgen's texts, help texts and click's own words
+    _catalog_script()["extract"](pot)
     with open(pot, "rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}
     catalog = _catalog()

@@ -14,6 +14,7 @@ import sys
 import click
 
 from docgen import __version__
+from docgen.cli import _click_text
 from docgen.cli._common import N_, _
 from docgen.errors import DocgenError, ExitCode
 from docgen.i18n import cli_language, use_cli_language
@@ -63,7 +64,9 @@ class LazyGroup(click.Group):
 
 
 def translate_help(cmd):
-    """Show a command's (and its subcommands') texts marked N_() in the installed language.
+    """Show a command's (and its subcommands') help texts in the installed language: its
+    docstring, its options' help= (in the catalog by docgen.cli._click_text.extract) and the
+    texts marked N_().
 
     Commands are module-level objects: each text's msgid is kept beside it, so the language
     can change between runs in one process (tests) without losing the original."""
@@ -71,7 +74,8 @@ def translate_help(cmd):
         for attr in ("help", "short_help"):
             msgid = obj.__dict__.setdefault(f"_msgid_{attr}", getattr(obj, attr, None))
             if msgid:
-                setattr(obj, attr, _(msgid))
+                setattr(obj, attr, _click_text.translated(msgid))
+    _click_text.forget_help_option(cmd)
     for sub in getattr(cmd, "commands", {}).values():
         translate_help(sub)
     return cmd
@@ -135,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     verbose = "-v" in args or "--verbose" in args
     use_cli_language(cli_language(_lang_argument(args), os.environ))
+    _click_text.install()
     translate_help(cli)
     try:
         rv = cli.main(args=args, prog_name="docgen", standalone_mode=False)
