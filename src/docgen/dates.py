@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
+
 _CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
@@ -15,15 +18,18 @@ _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"
 _CN_WORDS = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([〇零一二三四五六七八九十]{1,3})\s*月"
                        r"\s*([〇零一二三四五六七八九十]{1,3})\s*日\s*$")
 
-ACCEPTED = "write it as 2011-04-20 or 2011年4月20日"  # also: 20110420, 2011/4/20, 2011.4.20,
+ACCEPTED = N_("write it as 2011-04-20 or 2011年4月20日")  # also: 20110420, 2011/4/20, 2011.4.20,
 # 二〇一一年四月二十日
+# datetime's own reasons for a date that does not exist, in the catalog for the message above
+DATETIME_REASONS = (N_("day is out of range for month"), N_("month must be in 1..12"),
+                    N_("year 0 is out of range"))
 
 
 def _cn_number(text: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31, 〇九 → 9 (digit by digit)."""
     if "十" not in text:
         return int("".join(str(_CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")
+    tens, __, ones = text.partition("十")
     return (_cn_number(tens) if tens else 1) * 10 + (_cn_number(ones) if ones else 0)
 
 
@@ -56,16 +62,17 @@ def parse_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected a date, got {type(value).__name__} {value!r} — {ACCEPTED}")
+        raise ValueError(_("expected a date, got {type} {value!r} — {fix}").format(
+            type=type(value).__name__, value=value, fix=_(ACCEPTED)))
     found = _groups(value)
     if found:
         y, mo, d = found
         try:
             return dt.date(y, mo, d)
         except ValueError as e:
-            raise ValueError(f"{value!r} is not a real date ({e}) — "
-                             "check the month and the day") from None
-    raise ValueError(f"{value!r} is not a date — {ACCEPTED}")
+            raise ValueError(_("{value!r} is not a real date ({error}) — check the month and "
+                               "the day").format(value=value, error=_(str(e)))) from None
+    raise ValueError(_("{value!r} is not a date — {fix}").format(value=value, fix=_(ACCEPTED)))
 
 
 def format_cn(date: dt.date) -> str:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from docgen.dates import parse_date
+from docgen.i18n import cli_gettext as _
 from docgen.textcheck import check_text
 from docgen.vocab import CJK_IDEOGRAPHS, CJK_PUNCTUATION, CLASSIFICATIONS, RETENTION_CODES
 from docgen.vocab import FORM_TYPES as FORM_KINDS
@@ -58,15 +59,15 @@ QUANTITY = re.compile(r"[0-9０-９]|[零一二三四五六七八九十百千万
 
 def _doc_number(value: str) -> str:
     if not DOC_NUMBER.match(value):
-        raise ValueError(f"{value!r} is not a 发文字号 — write it as 机关代字〔年份〕序号号, "
-                         "e.g. 建规〔2011〕3号 (六角括号 〔〕)")
+        raise ValueError(_("{value!r} is not a 发文字号 — write it as 机关代字〔年份〕序号号, e.g. "
+                           "建规〔2011〕3号 (六角括号 〔〕)").format(value=value))
     return value
 
 
 def _quantified(value: str) -> str:
     if not QUANTITY.search(value):
-        raise ValueError(f"{value!r} states no number — 力求量化: give a measurable figure, "
-                         "e.g. 办结时限压缩至10个工作日")
+        raise ValueError(_("{value!r} states no number — 力求量化: give a measurable figure, "
+                           "e.g. 办结时限压缩至10个工作日").format(value=value))
     return value
 
 

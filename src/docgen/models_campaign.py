@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, NonNegativeInt
 
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 from docgen.models import Date, Form, Line, Text, _quantified, _Strict
 
 FILING_NUMBER_HINT = "已归档承诺书的档号，如 Z109-WS·2011-D30-GHC-0002"
@@ -22,13 +24,13 @@ GRADES = ("优秀", "良好", "一般", "较差")  # 评议等次, best first
 PARTICIPANT_ROLES = ("群众代表", "监督员", "人大代表", "政协委员", "服务对象", "单位代表", "其他")
 # field names a clerk may be tempted to type; docgen computes them (forms.py explains)
 COMPUTED = {
-    "totals": "totals by 来源 and 归类 are computed from the opinions table",
-    "total": "totals are computed from the counts",
-    "totals_by_source": "totals by 来源 are computed from the opinions table",
-    "totals_by_category": "totals by 归类 are computed from the opinions table",
-    "overall_rate": "the overall 满意率 is computed from the counts",
-    "satisfaction_rate": "满意率 is computed from the counts",
-    "grade_counts": "the count per 等次 is computed from the units table",
+    "totals": N_("totals by 来源 and 归类 are computed from the opinions table"),
+    "total": N_("totals are computed from the counts"),
+    "totals_by_source": N_("totals by 来源 are computed from the opinions table"),
+    "totals_by_category": N_("totals by 归类 are computed from the opinions table"),
+    "overall_rate": N_("the overall 满意率 is computed from the counts"),
+    "satisfaction_rate": N_("满意率 is computed from the counts"),
+    "grade_counts": N_("the count per 等次 is computed from the units table"),
 }
 
 
@@ -42,8 +44,8 @@ def _rate(value):
     try:
         return float(text[:-1]) if text.endswith("%") else _rate(float(text))
     except ValueError:
-        raise ValueError(f"{value!r} is not a rate — write it as 93.8% (or leave it out: "
-                         "docgen computes it)") from None
+        raise ValueError(_("{value!r} is not a rate — write it as 93.8% (or leave it out: "
+                           "docgen computes it)").format(value=value)) from None
 
 
 Rate = Annotated[float | None, BeforeValidator(_rate)]

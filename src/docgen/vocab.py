@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from docgen.i18n import N_  # refusals below are messages: translated where they are shown
+
 # --- document types ---------------------------------------------------------------------
 # form type (the form file's `type:`) -> 文种. A form type has a model, a template and a
 # starter; `other` is a document docgen did not make (imported).
@@ -153,13 +155,14 @@ PDF_SUFFIXES: tuple[str, ...] = (".pdf",)
 FORM_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".toml", ".xlsx")
 # spreadsheets a clerk may hand in as a form, refused with what to do instead
 REFUSED_FORM_SUFFIXES: dict[str, str] = {
-    ".xls": "an old Excel workbook — save it as .xlsx (Excel/WPS: 另存为, Excel 工作簿 .xlsx)",
-    ".et": "a WPS spreadsheet — save it as .xlsx (WPS: 另存为, Excel 文件 .xlsx)",
-    ".xlsm": "a macro-enabled workbook — save it as .xlsx (macros are not read) and use that",
-    ".xltx": "an Excel template — save a workbook from it as .xlsx and use that",
-    ".ods": "an OpenDocument spreadsheet — save it as .xlsx (LibreOffice: 另存为, Excel 2007-365)",
-    ".csv": "a CSV file — a form workbook has several sheets: start from "
-            "`docgen form new TYPE --xlsx`",
+    ".xls": N_("an old Excel workbook — save it as .xlsx (Excel/WPS: 另存为, Excel 工作簿 .xlsx)"),
+    ".et": N_("a WPS spreadsheet — save it as .xlsx (WPS: 另存为, Excel 文件 .xlsx)"),
+    ".xlsm": N_("a macro-enabled workbook — save it as .xlsx (macros are not read) and use that"),
+    ".xltx": N_("an Excel template — save a workbook from it as .xlsx and use that"),
+    ".ods": N_("an OpenDocument spreadsheet — save it as .xlsx (LibreOffice: 另存为, Excel "
+               "2007-365)"),
+    ".csv": N_("a CSV file — a form workbook has several sheets: start from "
+               "`docgen form new TYPE --xlsx`"),
 }
 # scans and photographs, made searchable PDF/A by OCR (docgen.scan)
 IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -168,10 +171,11 @@ IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 IMPORT_SUFFIXES: tuple[str, ...] = (*PDF_SUFFIXES, *WORD_SUFFIXES, *IMAGE_SUFFIXES)
 # refused with a reason, not guessed at
 REFUSED_SUFFIXES: dict[str, str] = {
-    ".docm": "a macro-enabled Word file — save it as .docx (Word: File > Save As) and import that",
-    ".dotx": "a Word template — open it, save the document as .docx, and import that",
-    ".xls": "an old Excel workbook — save it as .xlsx",
-    ".et": "a WPS spreadsheet — save it as .xlsx",
+    ".docm": N_("a macro-enabled Word file — save it as .docx (Word: File > Save As) and "
+                "import that"),
+    ".dotx": N_("a Word template — open it, save the document as .docx, and import that"),
+    ".xls": N_("an old Excel workbook — save it as .xlsx"),
+    ".et": N_("a WPS spreadsheet — save it as .xlsx"),
 }
 # 格式信息 in record.json
 FORMAT_NAMES: dict[str, str] = {

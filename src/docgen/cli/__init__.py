@@ -120,7 +120,7 @@ class _Stderr(logging.StreamHandler):
         return sys.stderr
 
     @stream.setter
-    def stream(self, _):
+    def stream(self, value):
         pass
 
 

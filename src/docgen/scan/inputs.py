@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import BadInput
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 
 # the formats docgen.scan accepts, by suffix, and what their content must be
 IMAGE_SUFFIXES = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
@@ -19,9 +21,10 @@ IMAGE_SUFFIXES = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff"
 OFFICE_SUFFIXES = {".doc": ("ole",), ".docx": ("zip",), ".odt": ("zip",),
                    ".wps": ("ole", "zip"), ".rtf": ("rtf",)}
 SUFFIXES = (".pdf", *IMAGE_SUFFIXES, *OFFICE_SUFFIXES)
-NAMES = {"pdf": "a PDF", "jpeg": "a JPEG image", "png": "a PNG image", "tiff": "a TIFF image",
-         "ole": "a Word 97-2003/WPS file", "zip": "a zip (.docx/.odt) file",
-         "rtf": "an RTF file", "unknown": "of no format docgen knows"}
+NAMES = {"pdf": N_("a PDF"), "jpeg": N_("a JPEG image"), "png": N_("a PNG image"),
+         "tiff": N_("a TIFF image"), "ole": N_("a Word 97-2003/WPS file"),
+         "zip": N_("a zip (.docx/.odt) file"), "rtf": N_("an RTF file"),
+         "unknown": N_("of no format docgen knows")}
 TAIL = 1024  # a complete PDF ends with %%EOF within its last KiB
 
 
@@ -67,22 +70,28 @@ def check_all(paths: list[Path]) -> list[Input]:
     if len(problems) == 1:
         raise BadInput(problems[0])
     if problems:
-        raise BadInput(f"{len(problems)} of {len(paths)} file(s) refused; nothing was filed",
-                       problems)
+        raise BadInput(_("{refused} of {count} file(s) refused; nothing was filed").format(
+            refused=len(problems), count=len(paths)), problems)
     return found
+
+
+_PASSWORD = N_("{path}: the PDF is protected by a password — remove the password first (open "
+               "it, save or print a copy without one)")
 
 
 def check(path: Path) -> Input:
     """One input, checked from its header (and, for images, decoded once)."""
     if not path.is_file():
-        raise BadInput(f"{path}: no such file — check the path")
+        raise BadInput(_("{path}: no such file — check the path").format(path=path))
     size = path.stat().st_size
     if size == 0:
-        raise BadInput(f"{path}: the file is empty (0 bytes) — copy it again from its source")
+        raise BadInput(_("{path}: the file is empty (0 bytes) — copy it again from its source")
+                       .format(path=path))
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise BadInput(f"{path}: {suffix or 'no suffix'} is not a format docgen can make PDF/A "
-                       f"from; accepted: {', '.join(SUFFIXES)}")
+        raise BadInput(_("{path}: {suffix} is not a format docgen can make PDF/A from; "
+                         "accepted: {accepted}").format(path=path, suffix=suffix or _("no suffix"),
+                                                        accepted=", ".join(SUFFIXES)))
     with open(path, "rb") as f:
         head = f.read(1024)
         f.seek(max(0, size - TAIL))
@@ -91,8 +100,9 @@ def check(path: Path) -> Input:
     expected = ("pdf",) if suffix == ".pdf" else (
         (IMAGE_SUFFIXES[suffix],) if suffix in IMAGE_SUFFIXES else OFFICE_SUFFIXES[suffix])
     if fmt not in expected:
-        raise BadInput(f"{path}: the name says {suffix} but the content is {NAMES[fmt]} — "
-                       "rename it to its real format, or export it again")
+        raise BadInput(_("{path}: the name says {suffix} but the content is {content} — rename "
+                         "it to its real format, or export it again").format(
+                             path=path, suffix=suffix, content=_(NAMES[fmt])))
     if fmt == "pdf":
         return _check_pdf(path, tail)
     if suffix in IMAGE_SUFFIXES:
@@ -104,22 +114,20 @@ def _check_pdf(path: Path, tail: bytes) -> Input:
     import pikepdf
 
     if b"%%EOF" not in tail:
-        raise BadInput(f"{path}: the PDF is truncated (it does not end with %%EOF) — "
-                       "copy or download the complete file again")
+        raise BadInput(_("{path}: the PDF is truncated (it does not end with %%EOF) — copy or "
+                         "download the complete file again").format(path=path))
     try:
         with pikepdf.open(path) as pdf:
             if pdf.is_encrypted:
-                raise BadInput(f"{path}: the PDF is protected by a password — remove the "
-                               "password first (open it, save or print a copy without one)")
+                raise BadInput(_(_PASSWORD).format(path=path))
             pages = len(pdf.pages)
     except pikepdf.PasswordError:
-        raise BadInput(f"{path}: the PDF is protected by a password — remove the password "
-                       "first (open it, save or print a copy without one)") from None
+        raise BadInput(_(_PASSWORD).format(path=path)) from None
     except pikepdf.PdfError as e:
-        raise BadInput(f"{path}: the PDF does not open ({_first_line(e)}) — "
-                       "get an undamaged copy") from None
+        raise BadInput(_("{path}: the PDF does not open ({problem}) — get an undamaged copy")
+                       .format(path=path, problem=_first_line(e))) from None
     if pages == 0:
-        raise BadInput(f"{path}: the PDF has no pages — nothing to file")
+        raise BadInput(_("{path}: the PDF has no pages — nothing to file").format(path=path))
     return Input(path, "pdf", "pdf", pages)
 
 
@@ -134,33 +142,38 @@ def _check_image(path: Path, fmt: str) -> Input:
             im = Image.open(path)  # reads the header only
     except Image.DecompressionBombError as e:  # over twice the limit: Pillow's own refusal
         said = re.search(r"\((\d+) pixels\)", str(e))
-        size = f"{int(said.group(1)):,} pixels, " if said else ""
-        raise BadInput(f"{path}: the image is too large to decode safely ({size}over "
-                       f"{limit:,}) — scan at 300 dpi, or split it") from None
+        size = _("{pixels:,} pixels, ").format(pixels=int(said.group(1))) if said else ""
+        raise BadInput(_("{path}: the image is too large to decode safely ({size}over {limit:,}) "
+                         "— scan at 300 dpi, or split it").format(path=path, size=size,
+                                                                 limit=limit)) from None
     except Exception as e:  # noqa: BLE001 - Pillow raises many kinds on a bad header
-        raise BadInput(f"{path}: the image does not open ({_first_line(e)}) — "
-                       "export or scan it again") from None
+        raise BadInput(_("{path}: the image does not open ({problem}) — export or scan it again")
+                       .format(path=path, problem=_first_line(e))) from None
     with im:
         w, h = im.size
         if limit and w * h > limit:
-            raise BadInput(f"{path}: the image is too large to decode safely ({w}×{h} "
-                           f"pixels, over {limit:,}) — scan at 300 dpi, or split it")
+            raise BadInput(_("{path}: the image is too large to decode safely ({width}×{height} "
+                             "pixels, over {limit:,}) — scan at 300 dpi, or split it").format(
+                                 path=path, width=w, height=h, limit=limit))
         dpi, mode = _dpi(im), im.mode
         frames = 0
         try:
             for frame in ImageSequence.Iterator(im):
                 fw, fh = frame.size
                 if limit and fw * fh > limit:
-                    raise BadInput(f"{path}: page {frames + 1} of the image is too large to "
-                                   f"decode safely ({fw}×{fh} pixels)")
+                    raise BadInput(_("{path}: page {page} of the image is too large to decode "
+                                     "safely ({width}×{height} pixels)").format(
+                                         path=path, page=frames + 1, width=fw, height=fh))
                 frame.load()
                 frames += 1
         except BadInput:
             raise
         except Exception as e:  # noqa: BLE001 - truncated data, unknown compression, …
-            where = f"page {frames + 1} of the image" if fmt == "tiff" else "the image"
-            raise BadInput(f"{path}: {where} does not decode ({_first_line(e)}) — "
-                           "export or scan it again") from None
+            where = (_("page {page} of the image").format(page=frames + 1) if fmt == "tiff"
+                     else _("the image"))
+            raise BadInput(_("{path}: {where} does not decode ({problem}) — export or scan it "
+                             "again").format(path=path, where=where, problem=_first_line(e))) \
+                from None
     return Input(path, "image", fmt, frames, dpi, mode)
 
 
