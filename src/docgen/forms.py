@@ -260,8 +260,8 @@ def _load_yaml(text: str, name: str):
                    N_("check indentation and quote text that contains ': ' or starts with a "
                       "special character")) from None
     except YAMLError as e:
-        raise _one(name, None, "", _("not valid YAML: {problem}").format(problem=e),
-                   N_("fix the syntax")) from None
+        raise _one(name, None, "", _("not valid YAML: {problem}").format(
+            problem=" ".join(str(e).split())), N_("fix the syntax")) from None
     except (ValueError, RecursionError) as e:  # ruamel's own limits, past the screen
         raise _one(name, None, "", _("not valid YAML: {problem}").format(
             problem=f"{type(e).__name__}: {e}"), N_("fix the syntax")) from None

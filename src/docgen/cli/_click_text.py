@@ -45,12 +45,50 @@ def install() -> None:
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = cli_gettext
+            module._ = _type_names_as_written if name == "click.types" else cli_gettext
         if hasattr(module, "ngettext"):
             module.ngettext = cli_ngettext
     formatting = importlib.import_module("click.formatting")
     formatting.wrap_text = wrap_text
     formatting.term_len = display_width
+    core = importlib.import_module("click.core")
+    if not hasattr(core, "_click_short_help"):
+        core._click_short_help = core._make_default_short_help
+    core._make_default_short_help = short_help
+
+
+def short_help(help: str, max_length: int = 45) -> str:
+    """A command's line in its group's list: click's own for English; for Chinese the first
+    sentence (up to 。), cut to `max_length` columns of display width."""
+    from click.core import _click_short_help
+
+    first = help.partition("\n\n")[0]
+    if not any(_wide(ch) for ch in first):
+        return _click_short_help(help, max_length)
+    lines = [line.strip() for line in first.splitlines() if line.strip() not in ("", "\b")]
+    text = _join(lines) if lines else ""
+    text = text.split("。")[0] + "。" if "。" in text else text
+    if display_width(text) <= max_length:
+        return text
+    cut, used = "", 0
+    for ch in text:
+        used += 2 if _wide(ch) else 1
+        if used > max_length - 1:
+            break
+        cut += ch
+    return cut + "…"
+
+
+# click.Path names itself with these when it is made: the name makes the option's metavar
+# (PATH, FILE), and metavars stay as written in every language (ARCHIVE, DATE, TYPE …); a type
+# made while Chinese was installed would otherwise keep 路径 for the rest of the process
+_TYPE_NAMES = {"file", "directory", "path"}
+
+
+def _type_names_as_written(message: str) -> str:
+    from docgen.i18n import cli_gettext
+
+    return message if message in _TYPE_NAMES else cli_gettext(message)
 
 
 def display_width(text: str) -> int:
@@ -66,7 +104,9 @@ def _wide(ch: str) -> bool:
 
 
 # a line may not start with these (they stay with the character before, 禁则)
-_NO_LINE_START = set("，。、；：？！）》」』】〕”’…—,.;:?!)")
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’…—,.;:?!)]")
+# nor end with these: they open what follows (a bracket, a quotation, a colon's value)
+_NO_LINE_END = set("（《「『【〔“‘：([")
 _TOKENS = re.compile(r"\s+|[^\s]")
 
 
@@ -137,7 +177,8 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
             space = word if filled else ""
             continue
         need = display_width(word) + len(space)
-        if filled and used + need > width and word[0] not in _NO_LINE_START:
+        if (filled and used + need > width and word[0] not in _NO_LINE_START
+                and (space or line[-1] not in _NO_LINE_END)):
             out.append(line)
             line, used, space = rest, display_width(rest), ""
         line += space + word
