@@ -143,8 +143,9 @@ def parse(text: str, path: Path) -> tuple[object, Positions]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             m = re.search(r"line (\d+)", str(e))
-            raise _one(name, int(m.group(1)) if m else None, "", _("not valid TOML: {problem}").format(problem=e),
-                       "fix the syntax") from None
+            raise _one(name, int(m.group(1)) if m else None, "",
+                       _("not valid TOML: {problem}").format(problem=e),
+                       N_("fix the syntax")) from None
         except RecursionError:
             raise _too_deep(name, None) from None
         except ValueError as e:  # an integer past Python's digit limit

@@ -51,5 +51,6 @@ def problems(data, positions, file: str, path: tuple = ()) -> list[Problem]:
             if line:
                 break
         field = ".".join(str(p) for p in path)
-        found.append(Problem(file, line, field, _("still the placeholder {value!r}").format(value=data), FIX))
+        found.append(Problem(file, line, field,
+                             _("still the placeholder {value!r}").format(value=data), FIX))
     return found

@@ -100,7 +100,9 @@ def template_type(template: Path) -> str | None:
 def template_vars(form_type: str) -> list[tuple[str, str]]:
     """(name, what it is) of every variable a template of this type may use."""
     model = FORM_MODELS[form_type]
-    out = [(name, _(f.description or N_("form type"))) for name, f in model.model_fields.items()]
+    out = [(name, _(f.description) if f.description
+            else _("form type: {type}").format(type=form_type))
+           for name, f in model.model_fields.items()]
     fields = {name for name, __ in out}
     for name, what in DERIVED_HELP.items():
         if name.startswith("items[]") and "items" not in fields:
