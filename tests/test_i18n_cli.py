@@ -409,3 +409,17 @@ def _replaced(data, path, value):
         node = node[key]
     node[path[-1]] = value
     return trial
+
+
+def test_user_commands_answer_in_chinese(arc, docgen, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    code, out, err = docgen("--lang", "zh", "user", "add", "zhang", "--role", "clerk",
+                            "--password-stdin", "--archive", arc)
+    assert (code, out) == (10, "")
+    assert err.startswith("docgen: 无法添加 'zhang'：经办人至少属于一个机构：请给出 --unit CODE; "
+                          "密码至少需要 "), err
+    code, _out, err = docgen("--lang", "zh", "user", "disable", "li", "--archive", arc)
+    assert code == 10 and "没有账户 'li' — `docgen user list` 可列出所有账户" in err

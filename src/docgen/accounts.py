@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
 from docgen.vocab import OPEN_CLASSIFICATIONS
 
 ACCOUNTS_NAME = "accounts.sqlite3"
@@ -131,7 +132,8 @@ class Accounts:
         """The accounts of the archive at archive_root (created empty when missing)."""
         root = Path(archive_root)
         if not root.is_dir():
-            raise AccountError(f"{root}: no archive there — create it with `docgen init`")
+            raise AccountError(_("{root}: no archive there — create it with `docgen init`")
+                               .format(root=root))
         return cls(root / ACCOUNTS_NAME, **kw)
 
     def _connect(self, write: bool = True) -> sqlite3.Connection:
@@ -147,21 +149,24 @@ class Accounts:
         name = (name or "").strip()
         problems = []
         if not name or any(c.isspace() for c in name) or len(name) > 64:
-            problems.append(f"name {name!r}: 1-64 characters, no spaces")
+            problems.append(_("name {name!r}: 1-64 characters, no spaces").format(name=name))
         if role not in ROLES:
-            problems.append(f"role {role!r} is not one of {', '.join(ROLES)}")
+            problems.append(_("role {role!r} is not one of {roles}").format(
+                role=role, roles=", ".join(ROLES)))
         units = tuple(dict.fromkeys(u.strip() for u in units if u.strip()))
         if role == "clerk" and not units:
-            problems.append("a clerk works for at least one unit: give --unit CODE")
+            problems.append(_("a clerk works for at least one unit: give --unit CODE"))
         if role != "clerk" and units:
-            problems.append(f"only clerks are assigned units; a {role} reads all units")
+            problems.append(_("only clerks are assigned units; a {role} reads all units").format(
+                role=_(role)))
         problems += _password_problems(password)
         if problems:
-            raise AccountError(f"cannot add {name!r}: " + "; ".join(problems))
+            raise AccountError(_("cannot add {name!r}: {problems}").format(
+                name=name, problems="; ".join(problems)))
         with closing(self._connect()) as db, db:
             if db.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
-                raise AccountError(f"account {name!r} exists already — `docgen user passwd` "
-                                   "changes its password")
+                raise AccountError(_("account {name!r} exists already — `docgen user passwd` "
+                                     "changes its password").format(name=name))
             db.execute("INSERT INTO accounts (name, role, units, password, created) "
                        "VALUES (?, ?, ?, ?, ?)", (name, role, " ".join(units),
                                                   self.hasher.hash(password),
@@ -172,7 +177,8 @@ class Accounts:
         with closing(self._connect(write=False)) as db, db:
             row = db.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise AccountError(f"no account {name!r} — `docgen user list` shows them")
+            raise AccountError(_("no account {name!r} — `docgen user list` shows them").format(
+                name=name))
         return _account(row)
 
     def list(self) -> list[Account]:
@@ -192,7 +198,8 @@ class Accounts:
         """A new password; clears a lockout and ends the account's sessions."""
         problems = _password_problems(password)
         if problems:
-            raise AccountError(f"password of {name!r} not changed: " + "; ".join(problems))
+            raise AccountError(_("password of {name!r} not changed: {problems}").format(
+                name=name, problems="; ".join(problems)))
         with closing(self._connect()) as db, db:
             self._update(db, name, "password = ?, failures = 0, locked_until = NULL",
                          (self.hasher.hash(password),))
@@ -203,9 +210,9 @@ class Accounts:
         """The explicit grant an inspector needs to read records of 秘密 and above."""
         account = self.get(name)
         if classified and account.role != "inspector":
-            raise AccountError(f"{name!r} is a {account.role}: only inspectors take the "
-                               "classified grant (archivists read every record, clerks none "
-                               "classified)")
+            raise AccountError(_("{name!r} is a {role}: only inspectors take the classified "
+                                 "grant (archivists read every record, clerks none "
+                                 "classified)").format(name=name, role=_(account.role)))
         with closing(self._connect()) as db, db:
             self._update(db, name, "classified = ?", (int(classified),))
         return self.get(name)
@@ -214,7 +221,8 @@ class Accounts:
     def _update(db, name: str, assignment: str, values: tuple) -> None:
         cur = db.execute(f"UPDATE accounts SET {assignment} WHERE name = ?", (*values, name))
         if cur.rowcount == 0:
-            raise AccountError(f"no account {name!r} — `docgen user list` shows them")
+            raise AccountError(_("no account {name!r} — `docgen user list` shows them").format(
+                name=name))
 
     # --- logging in --------------------------------------------------------------------
     def login(self, name: str, password: str) -> Account:
@@ -309,9 +317,9 @@ class Accounts:
 
 def _password_problems(password: str | None) -> list[str]:
     if not password or len(password) < MIN_PASSWORD:
-        return [f"the password needs at least {MIN_PASSWORD} characters"]
+        return [_("the password needs at least {n} characters").format(n=MIN_PASSWORD)]
     if password != password.strip():
-        return ["the password starts or ends with a space (a copy-paste slip?)"]
+        return [_("the password starts or ends with a space (a copy-paste slip?)")]
     return []
 
 

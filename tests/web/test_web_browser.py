@@ -146,7 +146,7 @@ def test_clerk_files_a_commitment_and_an_inspector_bundles_it(server, browser, d
     fill("items.0.content", "建设工程规划许可证审批实行限时办结")
     fill("items.0.deadline", f"{YEAR}-12-30")
     fill("items.0.target", "努力提高服务质量")
-    _wait(d, lambda d: "states no number" in d.find_element(By.ID, "err-items-0-target").text,
+    _wait(d, lambda d: "没有数字" in d.find_element(By.ID, "err-items-0-target").text,
           "the rule's message at the commitment's target")
     message = _wait(d, lambda d: d.find_element(By.ID, "err-items-0-target").text,
                     "the message's text")
