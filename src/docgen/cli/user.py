@@ -91,11 +91,10 @@ def user_list(archive_root, as_json):
         echo_json([{"name": a.name, "role": a.role, "units": list(a.units),
                     "classified": a.classified, "disabled": a.disabled} for a in accounts])
         return
-    for a in accounts:  # name, role, units, flags: one tab-separated line each
-        flags = [flag for flag, on in ((N_("classified"), a.classified),
-                                       (N_("disabled"), a.disabled)) if on]
-        click.echo(tsv(a.name, a.role, " ".join(a.units) or "-",
-                       " ".join(_(flag) for flag in flags) or "-"))
+    for a in accounts:  # name, role, units, flags: codes on tab-separated lines, as --tsv
+        flags = [flag for flag, on in (("classified", a.classified), ("disabled", a.disabled))
+                 if on]
+        click.echo(tsv(a.name, a.role, " ".join(a.units) or "-", " ".join(flags) or "-"))
 
 
 @user.command("disable")
