@@ -76,6 +76,7 @@ def translate_help(cmd):
             if msgid:
                 setattr(obj, attr, _click_text.translated(msgid))
     _click_text.forget_help_option(cmd)
+    cmd.context_class = _click_text.Context
     for sub in getattr(cmd, "commands", {}).values():
         translate_help(sub)
     return cmd
@@ -84,6 +85,7 @@ def translate_help(cmd):
 def _choose_language(ctx, param, value):
     """--lang, else the locale: read once here, at the edge, and installed for the process."""
     use_cli_language(cli_language(value, os.environ))
+    _click_text.install()
     translate_help(ctx.command)
     return value
 

@@ -7,7 +7,8 @@ in the installed language when the help is formatted (`docgen.cli.translate_help
 
 Help in Chinese is wrapped by display width (a Chinese character takes two columns) and the
 lines of a paragraph join without a space between Chinese characters: `install` also gives
-click's help formatter `wrap_text` and `display_width` for its own.
+click's help formatter `wrap_text` and `display_width` for its own, and a group's list of
+commands `short_help` (the first sentence, cut by display width).
 
 click's own words ("Usage:", "Error: {message}", "No such option …") are looked up by click
 with the stdlib's `gettext.gettext` and `gettext.ngettext`, imported into each of its modules as
@@ -25,6 +26,8 @@ import inspect
 import io
 import re
 import unicodedata
+
+import click
 
 # the click modules that look up texts with gettext (see the test that keeps this list whole)
 CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting",
@@ -57,13 +60,30 @@ def install() -> None:
     core._make_default_short_help = short_help
 
 
+class HelpFormatter(click.HelpFormatter):
+    """click's help formatter; a Chinese section heading ends with a full-width colon."""
+
+    def write_heading(self, heading: str) -> None:
+        if any(_wide(ch) for ch in heading):
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+        else:
+            super().write_heading(heading)
+
+
+class Context(click.Context):
+    """The context of every docgen command (`docgen.cli.translate_help` sets it)."""
+
+    formatter_class = HelpFormatter
+
+
 def short_help(help: str, max_length: int = 45) -> str:
-    """A command's line in its group's list: click's own for English; for Chinese the first
-    sentence (up to 。), cut to `max_length` columns of display width."""
+    """A command's line in its group's list: click's own for English (Chinese words inside
+    included); for a Chinese text (its sentences end with 。) the first sentence, cut to
+    `max_length` columns of display width."""
     from click.core import _click_short_help
 
     first = help.partition("\n\n")[0]
-    if not any(_wide(ch) for ch in first):
+    if "。" not in first:
         return _click_short_help(help, max_length)
     lines = [line.strip() for line in first.splitlines() if line.strip() not in ("", "\b")]
     text = _join(lines) if lines else ""
