@@ -255,6 +255,7 @@ def test_chinese_help_joins_lines_without_spaces_and_english_help_is_unchanged(d
     (("status", "--bogus"), ["错误：没有选项 '--bogus'。", "用法： docgen status [OPTIONS]",
                              "运行 'docgen status --help' 查看帮助。"]),
     (("statu",), ["错误：没有命令 'statu'。"]),
+    (("status", "--archiv", "x"), ["错误：没有选项 '--archiv'。 是否要用 '--archive'？"]),
     (("form", "new"), ["错误：缺少参数 'TYPE'"]),
     (("form", "new", "nosuch"), ["'TYPE' 的值无效：'nosuch' 不在可选值"]),
     (("status", "--year", "twenty"), ["'--year' 的值无效：'twenty' 不是有效的数值"]),
@@ -268,6 +269,13 @@ def test_usage_errors_in_chinese_exit_2(docgen, args, words):
     for w in words:
         assert w in err, err
     assert "Error" not in err and "Usage" not in err and "Try" not in err
+
+
+def test_the_version_in_the_language_chosen(docgen):
+    from docgen import __version__
+
+    assert docgen("--lang", "zh", "--version")[:2] == (0, f"docgen，版本 {__version__}\n")
+    assert docgen("--lang", "en", "--version")[:2] == (0, f"docgen, version {__version__}\n")
 
 
 def test_usage_errors_stay_english_in_english(docgen):

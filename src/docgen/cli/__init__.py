@@ -98,7 +98,9 @@ def _choose_language(ctx, param, value):
               callback=_choose_language,
               help=N_("Language of messages and tables (default: the locale, LC_ALL, "
                       "LC_MESSAGES or LANG; zh_* is Chinese)."))
-@click.version_option(__version__, prog_name="docgen", help=N_("Show the version and exit."))
+@click.option("--version", is_flag=True, is_eager=True, expose_value=False,
+              callback=lambda ctx, param, value: _show_version(ctx, value),
+              help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx, verbose, quiet):
     """docgen: 民主评议 filings, from form file to filed, searchable archive.
@@ -112,6 +114,15 @@ def cli(ctx, verbose, quiet):
     ctx.obj["verbose"] = verbose
     ctx.obj["quiet"] = quiet
     _log_to_stderr(verbose)
+
+
+def _show_version(ctx, value) -> None:
+    """--version, in the language chosen (click's own version option words its line when
+    the module is imported, before --lang is read)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(_("%(prog)s, version %(version)s")
+                   % {"prog": "docgen", "version": __version__})
+        ctx.exit()
 
 
 class _Stderr(logging.StreamHandler):
