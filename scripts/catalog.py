@@ -4,7 +4,8 @@
     .venv/bin/python scripts/catalog.py --check  # exit 1 when the catalog misses a text
 
 Writes src/docgen/locale/docgen.pot (texts marked _(), N_() or ngettext() in the files
-babel-cli.cfg names), updates src/docgen/locale/zh_CN/LC_MESSAGES/docgen.po and compiles
+babel-cli.cfg names, the commands' docstrings and help= texts, and click's own words from the
+installed click's source), updates src/docgen/locale/zh_CN/LC_MESSAGES/docgen.po and compiles
 docgen.mo beside it (Babel). A text without a translation shows in English. The web pages'
 catalog (Chinese msgids, English translations) is scripts/web_catalog.py.
 """
@@ -23,9 +24,27 @@ KEYWORDS = ["-k", "_", "-k", "N_", "-k", "ngettext:1,2"]
 
 
 def extract(pot: Path) -> None:
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F",
-                    "babel-cli.cfg", *KEYWORDS, "--no-location", "--sort-output",
-                    "--omit-header", "-o", str(pot), "."], cwd=ROOT, check=True)
+    """docgen's texts and click's (which click looks up with gettext: docgen.cli._click_text)
+    into one template."""
+    import click
+
+    pybabel = str(Path(sys.executable).parent / "pybabel")
+    click_pot = pot.with_name(pot.stem + ".click.pot")
+    subprocess.run([pybabel, "-q", "extract", "-F", "babel-cli.cfg", *KEYWORDS,
+                    "--no-location", "--sort-output", "--omit-header", "-o", str(pot), "."],
+                   cwd=ROOT, check=True)
+    subprocess.run([pybabel, "-q", "extract", "--no-default-keywords", "-k", "_",
+                    "-k", "ngettext:1,2", "--no-location", "--omit-header", "-o",
+                    str(click_pot), str(Path(click.__file__).parent)], cwd=ROOT, check=True)
+    with open(pot, "rb") as f:
+        template = read_po(f)
+    with open(click_pot, "rb") as f:
+        for m in read_po(f):
+            if m.id and m.id not in template:
+                template.add(m.id, context=m.context)
+    click_pot.unlink()
+    with open(pot, "wb") as f:
+        write_po(f, template, no_location=True, sort_output=True, omit_header=True)
 
 
 def main(argv: list[str]) -> int:

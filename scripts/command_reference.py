@@ -43,10 +43,11 @@ def render() -> str:
     """The reference in English, whatever the locale (it is committed; a test compares it)."""
     import click
 
-    from docgen.cli import cli, translate_help
+    from docgen.cli import _click_text, cli, translate_help
     from docgen.i18n import use_cli_language
 
     use_cli_language("en")
+    _click_text.install()  # the help as `docgen` prints it: wrapped by display width
     translate_help(cli)
 
     parts = ["# docgen command reference",

@@ -175,7 +175,7 @@ class Accounts:
             problems.append(_("a clerk works for at least one unit: give --unit CODE"))
         if role != "clerk" and units:
             problems.append(_("only clerks are assigned units; a {role} reads all units").format(
-                role=role))
+                role=_(role)))
         problems += _password_problems(password)
         if problems:
             raise AccountError(_("cannot add {name!r}: {problems}").format(
@@ -230,7 +230,7 @@ class Accounts:
         if classified and account.role != "inspector":
             raise AccountError(_("{name!r} is a {role}: only inspectors take the classified "
                                  "grant (archivists read every record, clerks none "
-                                 "classified)").format(name=name, role=account.role))
+                                 "classified)").format(name=name, role=_(account.role)))
         with closing(self._connect()) as db, db:
             self._update(db, name, "classified = ?", (int(classified),))
         return self.get(name)

@@ -31,8 +31,10 @@ def chinese_font() -> Path:
             return path
     from docgen.errors import ConverterMissing
 
-    raise ConverterMissing("no Chinese font for charts (FandolHei or Noto Sans CJK) — run "
-                           "scripts/setup-system.sh (texlive-lang-chinese, fonts-noto-cjk)")
+    from docgen.i18n import cli_gettext as _
+
+    raise ConverterMissing(_("no Chinese font for charts (FandolHei or Noto Sans CJK) — run "
+                             "scripts/setup-system.sh (texlive-lang-chinese, fonts-noto-cjk)"))
 
 
 def bar_chart(labels: list[str], values: list[float], *, ylabel: str = "满意率（%）") -> bytes:

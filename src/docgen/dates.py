@@ -20,13 +20,16 @@ _CN_WORDS = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([
 
 ACCEPTED = N_("write it as 2011-04-20 or 2011年4月20日")  # also: 20110420, 2011/4/20, 2011.4.20,
 # 二〇一一年四月二十日
+# datetime's own reasons for a date that does not exist, in the catalog for the message above
+DATETIME_REASONS = (N_("day is out of range for month"), N_("month must be in 1..12"),
+                    N_("year 0 is out of range"))
 
 
 def _cn_number(text: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31, 〇九 → 9 (digit by digit)."""
     if "十" not in text:
         return int("".join(str(_CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")
+    tens, __, ones = text.partition("十")
     return (_cn_number(tens) if tens else 1) * 10 + (_cn_number(ones) if ones else 0)
 
 
@@ -59,8 +62,8 @@ def parse_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError(_("expected a date, got {kind} {value!r} — {fix}").format(
-            kind=type(value).__name__, value=value, fix=_(ACCEPTED)))
+        raise ValueError(_("expected a date, got {type} {value!r} — {fix}").format(
+            type=type(value).__name__, value=value, fix=_(ACCEPTED)))
     found = _groups(value)
     if found:
         y, mo, d = found
@@ -68,7 +71,7 @@ def parse_date(value) -> dt.date:
             return dt.date(y, mo, d)
         except ValueError as e:
             raise ValueError(_("{value!r} is not a real date ({error}) — check the month and "
-                               "the day").format(value=value, error=e)) from None
+                               "the day").format(value=value, error=_(str(e)))) from None
     raise ValueError(_("{value!r} is not a date — {fix}").format(value=value, fix=_(ACCEPTED)))
 
 

@@ -13,6 +13,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       PlainValidator, StringConstraints)
 
 from docgen.dates import parse_date
+from docgen.i18n import N_
 from docgen.i18n import cli_gettext as _
 from docgen.textcheck import check_text
 from docgen.vocab import CJK_IDEOGRAPHS, CJK_PUNCTUATION, CLASSIFICATIONS, RETENTION_CODES
@@ -133,34 +134,37 @@ class _Strict(BaseModel):
 class Contact(_Strict):
     """信息反馈联系人: the named person who reports on the campaign."""
 
-    name: Line = Field(description="姓名")
-    phone: Line | None = Field(None, description="联系电话")
+    name: Line = Field(description=N_("姓名"))
+    phone: Line | None = Field(None, description=N_("联系电话"))
 
 
 class Form(_Strict):
     """Fields every filing has (GB/T 9704 elements and DA/T 22 filing data)."""
 
     type: str = Field(description="文种: " + "、".join(f"{c} {k}" for c, k in FORM_KINDS.items()))
-    title: Line | None = Field(None, description="标题; default: 单位 + 年度 + 文种")
-    unit: Line = Field(description="单位: who files, e.g. 区建设局规划处")
+    title: Line | None = Field(None, description=N_("标题; default: 单位 + 年度 + 文种"))
+    unit: Line = Field(description=N_("单位: who files, e.g. 区建设局规划处"))
     unit_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}$")] | None = Field(
-        None, description="机构（问题）代码 for the 档号, e.g. GHC; else the archive's settings")
-    issuer: Names = Field(description="发文机关: printed in the 版头 as 「…文件」; several "
-                          "(联合行文) as a list, 主办机关 first")
-    addressee: Line = Field(description="主送机关, e.g. 局监察科")
-    doc_number: Annotated[Line, AfterValidator(_doc_number)] = Field(description="发文字号, e.g. 建规〔2011〕3号")
-    date: Date = Field(description="成文日期")
-    signature: OptionalNames = Field(None, description="署名 (发文机关署名), one per issuer; "
-                                    "default: issuer")
-    attachments: list[Line] = Field(default_factory=list, description="附件 titles, in order")
-    copy_to: list[Line] = Field(default_factory=list, description="抄送机关")
-    printed_by: Line | None = Field(None, description="印发机关; default: issuer (the 主办机关 "
-                                    "when several)")
-    print_date: Date | None = Field(None, description="印发日期; default: 成文日期")
-    classification: Classification = Field("公开", description="密级")
-    retention: Retention = Field("定期30年", description="保管期限")
-    seal: bool = Field(False, description="加盖印章: 署名/成文日期 laid out for the seal (7.3.5.1)")
-    signer: list[Line] = Field(default_factory=list, description="签发人 (上行文), in issuers' order")
+        None, description=N_("机构（问题）代码 for the 档号, e.g. GHC; else the archive's settings"))
+    issuer: Names = Field(description=N_("发文机关: printed in the 版头 as 「…文件」; several "
+                                         "(联合行文) as a list, 主办机关 first"))
+    addressee: Line = Field(description=N_("主送机关, e.g. 局监察科"))
+    doc_number: Annotated[Line, AfterValidator(_doc_number)] = Field(
+        description=N_("发文字号, e.g. 建规〔2011〕3号"))
+    date: Date = Field(description=N_("成文日期"))
+    signature: OptionalNames = Field(None, description=N_("署名 (发文机关署名), one per issuer; "
+                                                          "default: issuer"))
+    attachments: list[Line] = Field(default_factory=list, description=N_("附件 titles, in order"))
+    copy_to: list[Line] = Field(default_factory=list, description=N_("抄送机关"))
+    printed_by: Line | None = Field(None, description=N_("印发机关; default: issuer (the 主办机关 "
+                                                         "when several)"))
+    print_date: Date | None = Field(None, description=N_("印发日期; default: 成文日期"))
+    classification: Classification = Field("公开", description=N_("密级"))
+    retention: Retention = Field("定期30年", description=N_("保管期限"))
+    seal: bool = Field(False, description=N_("加盖印章: 署名/成文日期 laid out for the seal "
+                                             "(7.3.5.1)"))
+    signer: list[Line] = Field(default_factory=list,
+                               description=N_("签发人 (上行文), in issuers' order"))
 
     @property
     def issuers(self) -> list[str]:
@@ -198,75 +202,76 @@ class Form(_Strict):
 class Step(_Strict):
     """评议步骤: one stage of the campaign and what the unit does in it."""
 
-    name: Line = Field(description="阶段, e.g. 部署动员、查找问题")
-    period: Line | None = Field(None, description="时间, e.g. 4月")
-    tasks: list[Text] = Field(min_length=1, description="工作内容")
+    name: Line = Field(description=N_("阶段, e.g. 部署动员、查找问题"))
+    period: Line | None = Field(None, description=N_("时间, e.g. 4月"))
+    tasks: list[Text] = Field(min_length=1, description=N_("工作内容"))
 
 
 class Requirement(_Strict):
-    heading: Line = Field(description="要求的小标题, e.g. 明确思路、抓住重点")
-    text: Text = Field(description="正文")
+    heading: Line = Field(description=N_("要求的小标题, e.g. 明确思路、抓住重点"))
+    text: Text = Field(description=N_("正文"))
 
 
 class Plan(Form):
     """工作方案: must state the key problems and the main measures (报局监察科备案)."""
 
     type: Literal["plan"]
-    basis: Text = Field(description="开头: 依据和目的")
-    guiding_ideology: Text = Field(description="指导思想")
-    key_problems: list[Text] = Field(min_length=1, description="拟解决的重点问题")
-    measures: list[Text] = Field(min_length=1, description="主要做法")
-    steps: list[Step] = Field(default_factory=list, description="评议步骤")
-    requirements: list[Requirement] = Field(default_factory=list, description="工作要求")
-    contact: Contact | None = Field(None, description="信息反馈联系人")
+    basis: Text = Field(description=N_("开头: 依据和目的"))
+    guiding_ideology: Text = Field(description=N_("指导思想"))
+    key_problems: list[Text] = Field(min_length=1, description=N_("拟解决的重点问题"))
+    measures: list[Text] = Field(min_length=1, description=N_("主要做法"))
+    steps: list[Step] = Field(default_factory=list, description=N_("评议步骤"))
+    requirements: list[Requirement] = Field(default_factory=list, description=N_("工作要求"))
+    contact: Contact | None = Field(None, description=N_("信息反馈联系人"))
 
 
 class CommitmentItem(_Strict):
     """One 承诺: specific, measurable (量化) and with a deadline (时限化)."""
 
-    content: Text = Field(description="承诺事项")
-    target: Annotated[Line, AfterValidator(_quantified)] = Field(description="量化目标: a number the item is judged by")
-    deadline: Date = Field(description="完成时限, inside the campaign year")
-    responsible: Line | None = Field(None, description="责任科室或责任人")
+    content: Text = Field(description=N_("承诺事项"))
+    target: Annotated[Line, AfterValidator(_quantified)] = Field(
+        description=N_("量化目标: a number the item is judged by"))
+    deadline: Date = Field(description=N_("完成时限, inside the campaign year"))
+    responsible: Line | None = Field(None, description=N_("责任科室或责任人"))
 
 
 
 class Supervision(_Strict):
     """监督举报: how the public holds the unit to its word."""
 
-    phone: Line | None = Field(None, description="举报电话")
-    mailbox: Line | None = Field(None, description="举报箱位置")
-    supervisors: list[Line] = Field(default_factory=list, description="民主评议监督员")
+    phone: Line | None = Field(None, description=N_("举报电话"))
+    mailbox: Line | None = Field(None, description=N_("举报箱位置"))
+    supervisors: list[Line] = Field(default_factory=list, description=N_("民主评议监督员"))
 
 
 class Commitment(Form):
     """承诺书: 围绕行政审批、热点难点; each item 量化、时限化."""
 
     type: Literal["commitment"]
-    preamble: Text = Field(description="开头")
-    items: list[CommitmentItem] = Field(min_length=1, description="承诺事项")
-    supervision: Supervision | None = Field(None, description="监督举报")
-    closing: Text | None = Field(None, description="结尾")
+    preamble: Text = Field(description=N_("开头"))
+    items: list[CommitmentItem] = Field(min_length=1, description=N_("承诺事项"))
+    supervision: Supervision | None = Field(None, description=N_("监督举报"))
+    closing: Text | None = Field(None, description=N_("结尾"))
 
 
 
 class Fulfilment(_Strict):
     """践诺情况: what became of one commitment."""
 
-    commitment: Line = Field(description="承诺事项 as promised")
-    status: Literal["已完成", "部分完成", "未完成"] = Field(description="完成情况")
-    result: Text = Field(description="具体成效, with the figures")
+    commitment: Line = Field(description=N_("承诺事项 as promised"))
+    status: Literal["已完成", "部分完成", "未完成"] = Field(description=N_("完成情况"))
+    result: Text = Field(description=N_("具体成效, with the figures"))
 
 
 class Summary(Form):
     """年度工作总结: reports on each commitment made; due to 局监察科 in early December."""
 
     type: Literal["summary"]
-    overview: Text = Field(description="基本情况")
-    fulfilments: list[Fulfilment] = Field(min_length=1, description="承诺践诺情况, one per 承诺")
-    achievements: list[Text] = Field(min_length=1, description="主要做法和成效")
-    problems: list[Text] = Field(default_factory=list, description="存在的问题")
-    next_steps: list[Text] = Field(default_factory=list, description="下一步打算")
+    overview: Text = Field(description=N_("基本情况"))
+    fulfilments: list[Fulfilment] = Field(min_length=1, description=N_("承诺践诺情况, one per 承诺"))
+    achievements: list[Text] = Field(min_length=1, description=N_("主要做法和成效"))
+    problems: list[Text] = Field(default_factory=list, description=N_("存在的问题"))
+    next_steps: list[Text] = Field(default_factory=list, description=N_("下一步打算"))
 
 
 FORM_MODELS: dict[str, type[Form]] = {"plan": Plan, "commitment": Commitment, "summary": Summary}

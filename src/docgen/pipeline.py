@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from docgen.errors import BadInput, FormError
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 from docgen.forms import check_forms
 from docgen.models import Form
 from docgen.vocab import WORD_SUFFIXES
@@ -34,12 +36,17 @@ class Generated:
         return [p for docx, pdf in zip(self.docx, pdfs) for p in (docx, pdf) if p is not None]
 
 
+# what a command that found a bad form did not do, by the `nothing` of load_all
+_NOTHING = {"written": N_("{bad} of {count} form file(s) invalid; nothing was written"),
+            "filed": N_("{bad} of {count} form file(s) invalid; nothing was filed")}
+
+
 def load_all(form_paths, *, nothing: str, context=None) -> list[Form]:
     """Every form, or FormError listing every problem of every bad one ("nothing was …")."""
     forms, problems = check_forms(form_paths, context)
     if problems:
-        raise FormError(f"{len({p.file for p in problems})} of {len(form_paths)} form file(s) "
-                        f"invalid; nothing was {nothing}", problems)
+        raise FormError(_(_NOTHING[nothing]).format(bad=len({p.file for p in problems}),
+                                                    count=len(form_paths)), problems)
     return forms
 
 
@@ -59,30 +66,34 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
     seen: dict[Path, Path] = {}
     for src, dst in zip(form_paths, targets):
         if dst in seen:
-            raise BadInput(f"{src} and {seen[dst]} would both be written to {dst} — "
-                           "give the form files different names")
+            raise BadInput(_("{src} and {other} would both be written to {dst} — give the form "
+                             "files different names").format(src=src, other=seen[dst], dst=dst))
         seen[dst] = src
     if template is not None:
         open_template(Path(template))  # fail before writing anything
         types = {f.type for f in forms}
         if len(types) > 1:
-            raise BadInput(f"--template {template} given for forms of {len(types)} types "
-                           f"({', '.join(sorted(types))}) — generate one type at a time")
+            raise BadInput(_("--template {template} given for forms of {count} types ({types}) — "
+                             "generate one type at a time").format(
+                                 template=template, count=len(types),
+                                 types=", ".join(sorted(types))))
         from docgen.render import template_type
 
         declared = template_type(Path(template))
         if declared is not None and declared not in types:
-            raise BadInput(f"--template {template} is a {declared} template (its category "
-                           f"property or name says so), but the forms are {types.pop()} — "
-                           "choose the template for that form type")
+            raise BadInput(_("--template {template} is a {declared} template (its category "
+                             "property or name says so), but the forms are {type} — choose the "
+                             "template for that form type").format(
+                                 template=template, declared=declared, type=types.pop()))
     if not force:
         existing = [p for dst in targets for p in (dst, dst.with_suffix(".pdf") if pdf else None)
                     if p is not None and p.exists()]
         if existing:
-            raise BadInput(f"{existing[0]} already exists (a clerk may have edited it) — "
-                           "nothing was written; move it away, choose another -o folder, or "
-                           "give --force to overwrite"
-                           + (f" ({len(existing)} files exist)" if len(existing) > 1 else ""))
+            raise BadInput(_("{path} already exists (a clerk may have edited it) — nothing was "
+                             "written; move it away, choose another -o folder, or give --force "
+                             "to overwrite").format(path=existing[0])
+                           + (_(" ({count} files exist)").format(count=len(existing))
+                              if len(existing) > 1 else ""))
     options = _require_converter(convert_options) if pdf else None
     result = Generated(forms=forms)
     result.docx = render_documents(list(zip(forms, targets)), template)
@@ -165,8 +176,8 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
         check_suffixes(paths)
     scans = [p for p in paths if pdf is None and _scannable(p)]
     if one_item and (len(scans) != len(paths) or pdf is not None):
-        raise BadInput("--one-item joins scans, images and PDFs into one 件; Word files and "
-                       "--pdf are filed one by one")
+        raise BadInput(_("--one-item joins scans, images and PDFs into one 件; Word files and "
+                         "--pdf are filed one by one"))
     for p in paths:  # bad fields: refuse before any conversion or OCR
         arc.import_spec(p, options)
     if options.supersedes:
@@ -182,8 +193,8 @@ def import_files(arc, paths, *, options, pdf: Path | None = None, convert_option
             converted = {src: out for src, out in zip(word, work.pdf) if out is not None}
             for src in word:
                 if src not in converted:
-                    filed.failed[src] = (f"{work.failed.get(src, 'no output')} — pass its "
-                                         "PDF/A with --pdf")
+                    filed.failed[src] = _("{reason} — pass its PDF/A with --pdf").format(
+                        reason=work.failed.get(src) or _("no output"))
         for path in paths:
             if path in filed.failed or (path in scans and path not in scanned):
                 continue  # failed, or a later page of a --one-item 件

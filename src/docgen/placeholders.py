@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 from docgen.errors import Problem
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 
 MARK = re.compile(r"××|某某")
-FIX = "replace it with your unit's own value (or delete an optional field)"
+FIX = N_("replace it with your unit's own value (or delete an optional field)")
 
 # placeholders shaped like the value they stand for, by field name
 BY_FIELD = {
@@ -49,5 +51,6 @@ def problems(data, positions, file: str, path: tuple = ()) -> list[Problem]:
             if line:
                 break
         field = ".".join(str(p) for p in path)
-        found.append(Problem(file, line, field, f"still the placeholder {data!r}", FIX))
+        found.append(Problem(file, line, field,
+                             _("still the placeholder {value!r}").format(value=data), FIX))
     return found

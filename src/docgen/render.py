@@ -18,6 +18,8 @@ from pathlib import Path
 from docgen._files import replacing
 from docgen.dates import format_cn
 from docgen.errors import TemplateError
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 from docgen.models import FORM_MODELS, Form
 from docgen.sandbox import LIMITS, Limits
 from docgen import render_campaign
@@ -33,23 +35,24 @@ SECTION_TITLES = {
 }
 # names a template may use besides the form's own fields (`docgen template vars TYPE`)
 DERIVED_HELP = {
-    "title": "标题: the form's title, or 单位 + 年度 + 民主评议 + 文种",
-    "title_lines": "the title broken into lines for the 2号 title (梯形/菱形), a list",
-    "date_cn": "成文日期 as GB/T 9704 prints it: 2011年4月20日",
-    "print_date_cn": "印发日期 the same way (default: 成文日期)",
-    "issuer": "发文机关; several (联合行文) joined with 「、」",
-    "issuers": "发文机关 as a list, 主办机关 first (one name when not a joint document)",
-    "signature": "署名 (default: issuer); several joined with 「、」",
-    "signatures": "署名 as a list, one per issuer, 主办机关 first",
-    "signature_rows": "署名 rows: one name a row; sealed, up to two short names a row (7.3.5.1)",
-    "signer_lines": "签发人 in lines of two names (7.2.6), a list of lists",
-    "printed_by": "印发机关 (default: issuer, the 主办机关 when several)",
-    "kind": "文种 in Chinese, e.g. 承诺书",
-    "year": "年度: the year of 成文日期",
-    "heads": "section headings numbered 一、二、… for the sections present, by field name",
-    "cn": "cn(n): a Chinese numeral for heading numbers, cn(12) → 十二",
-    "loop": "Jinja's loop variable inside {% for %}: loop.index, loop.first …",
-    "items[].deadline_cn": "(commitment) each item's 完成时限 as 2011年6月30日",
+    "title": N_("标题: the form's title, or 单位 + 年度 + 民主评议 + 文种"),
+    "title_lines": N_("the title broken into lines for the 2号 title (梯形/菱形), a list"),
+    "date_cn": N_("成文日期 as GB/T 9704 prints it: 2011年4月20日"),
+    "print_date_cn": N_("印发日期 the same way (default: 成文日期)"),
+    "issuer": N_("发文机关; several (联合行文) joined with 「、」"),
+    "issuers": N_("发文机关 as a list, 主办机关 first (one name when not a joint document)"),
+    "signature": N_("署名 (default: issuer); several joined with 「、」"),
+    "signatures": N_("署名 as a list, one per issuer, 主办机关 first"),
+    "signature_rows": N_("署名 rows: one name a row; sealed, up to two short names a row "
+                         "(7.3.5.1)"),
+    "signer_lines": N_("签发人 in lines of two names (7.2.6), a list of lists"),
+    "printed_by": N_("印发机关 (default: issuer, the 主办机关 when several)"),
+    "kind": N_("文种 in Chinese, e.g. 承诺书"),
+    "year": N_("年度: the year of 成文日期"),
+    "heads": N_("section headings numbered 一、二、… for the sections present, by field name"),
+    "cn": N_("cn(n): a Chinese numeral for heading numbers, cn(12) → 十二"),
+    "loop": N_("Jinja's loop variable inside {% for %}: loop.index, loop.first …"),
+    "items[].deadline_cn": N_("(commitment) each item's 完成时限 as 2011年6月30日"),
 }
 DERIVED = {name for name in DERIVED_HELP if "[" not in name} - {"title", "signature",
                                                                  "printed_by", "issuer"}
@@ -116,16 +119,18 @@ def template_type(template: Path) -> str | None:
 def template_vars(form_type: str) -> list[tuple[str, str]]:
     """(name, what it is) of every variable a template of this type may use."""
     model = FORM_MODELS[form_type]
-    out = [(name, f.description or "") for name, f in model.model_fields.items()]
-    out = [(n, d or f"form type: {form_type}") for n, d in out]
-    fields = {name for name, _ in out}
+    out = [(name, _(f.description) if f.description
+            else _("form type: {type}").format(type=form_type))
+           for name, f in model.model_fields.items()]
+    fields = {name for name, __ in out}
     for name, what in DERIVED_HELP.items():
         if name.startswith("items[]") and "items" not in fields:
             continue
         if name in fields:
-            out = [(n, f"{d} — in a template: {what}" if n == name else d) for n, d in out]
+            out = [(n, _("{field} — in a template: {use}").format(field=d, use=_(what))
+                    if n == name else d) for n, d in out]
         else:
-            out.append((name, what))
+            out.append((name, _(what)))
     return out
 
 
@@ -153,7 +158,7 @@ def context(form: Form) -> dict:
     data["year"] = form.year
     data["cn"] = cn
     present = [(key, title) for key, title in SECTION_TITLES[form.type] if data.get(key)]
-    data["heads"] = dict.fromkeys((key for key, _ in SECTION_TITLES[form.type]), "")
+    data["heads"] = dict.fromkeys((key for key, __ in SECTION_TITLES[form.type]), "")
     data["heads"].update({key: f"{cn(i)}、{title}" for i, (key, title) in enumerate(present, 1)})
     if form.type in render_campaign.SECTION_TITLES:
         render_campaign.extend(form, data)
@@ -188,24 +193,29 @@ def render_form(form: Form, out_path: Path, template: Path | None = None, *,
         tpl.render({**context(form), **render_campaign.images(form, tpl)},
                    jinja_env=_sandbox(limits), autoescape=True)
     except TemplateLimit as e:
-        raise TemplateError(f"{template}{_where(e)}: {e} — simplify the template") from None
+        raise TemplateError(_("{template}{near}: {problem} — simplify the template").format(
+            template=template, near=_where(e), problem=e)) from None
     except SecurityError as e:
-        raise TemplateError(f"{template}: the template tried something unsafe ({e}) — "
-                            "templates may only use the form's values") from None
+        raise TemplateError(_("{template}: the template tried something unsafe ({problem}) — "
+                              "templates may only use the form's values").format(
+                                  template=template, problem=e)) from None
     except JinjaError as e:
-        where = _where(e)
-        raise TemplateError(f"{template}{where}: {e.message or e} — run "
-                            f"`docgen template check {template} --type {form.type}`") from None
+        raise TemplateError(_("{template}{near}: {problem} — run `docgen template check "
+                              "{template} --type {type}`").format(
+                                  template=template, near=_where(e), problem=e.message or e,
+                                  type=form.type)) from None
     except RecursionError:
-        raise TemplateError(f"{template}: the template calls itself too deep (a recursive "
-                            "macro?) — simplify the template") from None
+        raise TemplateError(_("{template}: the template calls itself too deep (a recursive "
+                              "macro?) — simplify the template").format(template=template)) \
+            from None
     except MemoryError:
-        raise TemplateError(f"{template}: the template needed more memory than rendering "
-                            "may use — simplify the template") from None
+        raise TemplateError(_("{template}: the template needed more memory than rendering may "
+                              "use — simplify the template").format(template=template)) from None
     except Exception as e:  # noqa: BLE001 - the template's own code failed ({{ 1/0 }})
-        raise TemplateError(f"{template}: the template failed: {type(e).__name__}: "
-                            f"{str(e)[:200]} — run `docgen template check {template} "
-                            f"--type {form.type}`") from None
+        raise TemplateError(_("{template}: the template failed: {problem} — run `docgen "
+                              "template check {template} --type {type}`").format(
+                                  template=template, problem=f"{type(e).__name__}: "
+                                  f"{str(e)[:200]}", type=form.type)) from None
     from docgen.layout.compose import compose
 
     compose(tpl.docx, seal=form.seal)  # mark size, 署名/日期 places, generation time
@@ -230,23 +240,26 @@ def open_template(template: Path, limits: Limits = LIMITS):
     from docgen.sandbox import check_package
 
     if not template.is_file():
-        raise TemplateError(f"{template}: no such template — give a .docx made in Word or WPS, "
-                            f"or leave out --template to use the bundled one")
+        raise TemplateError(_("{template}: no such template — give a .docx made in Word or "
+                              "WPS, or leave out --template to use the bundled one").format(
+                                  template=template))
     if not zipfile.is_zipfile(template):
-        raise TemplateError(f"{template}: not a Word .docx file (not a zip) — save it as .docx")
+        raise TemplateError(_("{template}: not a Word .docx file (not a zip) — save it as .docx")
+                            .format(template=template))
     check_package(template, limits)  # before python-docx unpacks anything
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()
     except Exception as e:  # python-docx raises a zoo of types for broken packages
-        raise TemplateError(f"{template}: Word cannot open it as a .docx ({e}) — "
-                            "re-save it in Word or WPS as .docx") from None
+        raise TemplateError(_("{template}: Word cannot open it as a .docx ({problem}) — re-save "
+                              "it in Word or WPS as .docx").format(template=template, problem=e)) \
+            from None
     return tpl
 
 
 def _where(e) -> str:
     lines = [line.strip() for line in getattr(e, "docx_context", None) or [] if line.strip()]
-    return f" (near: {' / '.join(lines)[:120]})" if lines else ""
+    return _(" (near: {text})").format(text=" / ".join(lines)[:120]) if lines else ""
 
 
 @dataclass(frozen=True)
@@ -269,8 +282,11 @@ class TemplateReport:
 # block tags that need an end tag; `set` only in its block form ({% set x %}…{% endset %})
 _OPENERS = {"for", "if", "macro", "call", "filter", "with", "autoescape", "block", "set",
             "raw", "trans"}
-_SYNTAX_FIX = "fix the tag: {{ name }}, {% if … %}…{% endif %}"
-_UNSAFE_FIX = "templates may only use the form's values, without include, import or `_` names"
+# the parts of a template a problem is found in, as messages name them
+PART_NAMES = (N_("body"), N_("header"), N_("footer"), N_("footnotes"))
+_SYNTAX_FIX = N_("fix the tag: {{ name }}, {% if … %}…{% endif %}")
+_UNSAFE_FIX = N_("templates may only use the form's values, without include, import or `_` "
+                 "names")
 
 
 def check_template(template: Path, form_type: str, *, limits: Limits = LIMITS,
@@ -282,8 +298,8 @@ def check_template(template: Path, form_type: str, *, limits: Limits = LIMITS,
     from jinja2 import TemplateSyntaxError, meta
 
     if form_type not in FORM_MODELS:
-        raise TemplateError(f"--type {form_type!r} is not a form type — use one of: "
-                            f"{', '.join(FORM_MODELS)}")
+        raise TemplateError(_("--type {type!r} is not a form type — use one of: {types}").format(
+            type=form_type, types=", ".join(FORM_MODELS)))
     template = Path(template)
     tpl = open_template(template, limits)
     env = _sandbox(limits)
@@ -298,7 +314,7 @@ def check_template(template: Path, form_type: str, *, limits: Limits = LIMITS,
     core = tpl.docx.core_properties
     for prop in ("author", "comments", "identifier", "language", "subject", "title"):
         if getattr(core, prop, None):
-            parts.append((f"document property {prop}", getattr(core, prop)))
+            parts.append((_("document property {name}").format(name=prop), getattr(core, prop)))
     errors, used = [], set()
     for label, xml in parts:
         src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
@@ -311,11 +327,11 @@ def check_template(template: Path, form_type: str, *, limits: Limits = LIMITS,
             lines = src.splitlines()
             text = re.sub(r"<[^>]+>", "", lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
             para = sum(1 for line in lines[:lineno] if line.startswith("<w:p"))
-            where = f"{label} paragraph {para}" if label in ("body", "header", "footer",
-                                                              "footnotes") else label
+            where = (_("{part} paragraph {number}").format(part=_(label), number=para)
+                     if label in ("body", "header", "footer", "footnotes") else _(label))
             fix = _UNSAFE_FIX if "not allowed" in e.message or "(unsafe)" in e.message else (
                 _SYNTAX_FIX)
-            errors.append(f"{template}: {where} {text.strip()[:60]!r}: {e.message} — {fix}")
+            errors.append(f"{template}: {where} {text.strip()[:60]!r}: {e.message} — {_(fix)}")
     fields = set(FORM_MODELS[form_type].model_fields)
     unknown = sorted(used - fields - DERIVED)
     shown = used | {name[: -len("_cn")] for name in used if name.endswith("_cn")}
@@ -363,7 +379,8 @@ def _trial_render(template: Path, form_type: str, limits: Limits) -> list[str]:
         try:
             render_documents([(form, Path(tmp) / "trial.docx")], template, limits=limits)
         except TemplateError as e:
-            return [f"rendering the example {form_type} form: {line}" for line in e.lines()]
+            return [_("rendering the example {type} form: {problem}").format(
+                type=form_type, problem=line) for line in e.lines()]
     return []
 
 
@@ -408,10 +425,10 @@ def render_documents(jobs: list[tuple[Form, Path]], template: Path | None = None
 
         load_jieba()
         results = run_bounded(_render_job, staged, limits=limits, what="rendering")
-        for (_, out), path in zip(jobs, results):
+        for (__, out), path in zip(jobs, results):
             os.replace(path, out)
         done = True
-        return [Path(out) for _, out in jobs]
+        return [Path(out) for __, out in jobs]
     finally:
         for stage in stages.values():
             shutil.rmtree(stage, ignore_errors=True)

@@ -49,14 +49,14 @@ def check(form: Form, context=None) -> list[Violation]:
         for i, item in enumerate(form.items):
             where = f"items.{i}.deadline"
             if item.deadline.year != form.year:
-                found.append(Violation(where, _("{date} is outside the campaign year {year}")
-                                       .format(date=item.deadline.isoformat(), year=form.year),
-                                       _("时限化: set a completion date in {year}").format(
-                                           year=form.year)))
+                found.append(Violation(
+                    where, _("{date} is outside the campaign year {year}").format(
+                        date=item.deadline.isoformat(), year=form.year),
+                    _("时限化: set a completion date in {year}").format(year=form.year)))
             elif item.deadline < form.date:
-                found.append(Violation(where, _("{date} is before the commitment's own date "
-                                         "{signed}").format(date=item.deadline.isoformat(),
-                                                            signed=form.date.isoformat()),
-                                       _("promise a date after the 承诺书 is signed")))
+                found.append(Violation(
+                    where, _("{date} is before the commitment's own date {signed}").format(
+                        date=item.deadline.isoformat(), signed=form.date.isoformat()),
+                    _("promise a date after the 承诺书 is signed")))
     found.extend(rules_campaign.check(form, context))
     return found

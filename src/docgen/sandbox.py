@@ -32,6 +32,8 @@ from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from docgen.errors import DocgenError, TemplateError
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
 
 
 @dataclass(frozen=True)
@@ -67,32 +69,38 @@ def check_package(path: Path, limits: Limits = LIMITS) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise TemplateError(f"{path}: not a Word .docx file ({e}) — save it as .docx") from None
+        raise TemplateError(_("{path}: not a Word .docx file ({problem}) — save it as .docx")
+                            .format(path=path, problem=e)) from None
     problems = []
     if len(infos) > limits.max_parts:
-        problems.append(f"it has {len(infos)} parts, more than {limits.max_parts}")
+        problems.append(_("it has {count} parts, more than {limit}").format(
+            count=len(infos), limit=limits.max_parts))
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > limits.max_part_bytes:
-            problems.append(f"part {info.filename[:80]} unpacks to {_mb(info.file_size)}, past "
-                            f"the {_mb(limits.max_part_bytes)} limit for one part")
+            problems.append(_("part {name} unpacks to {size}, past the {limit} limit for one part")
+                            .format(name=info.filename[:80], size=_mb(info.file_size),
+                                    limit=_mb(limits.max_part_bytes)))
         elif (info.file_size > 1 << 20
               and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
-            problems.append(f"part {info.filename[:80]} unpacks to "
-                            f"{info.file_size // max(info.compress_size, 1)} times its packed "
-                            f"size, past the limit of {limits.max_ratio}")
+            problems.append(_("part {name} unpacks to {ratio} times its packed size, past the "
+                              "limit of {limit}").format(
+                                  name=info.filename[:80],
+                                  ratio=info.file_size // max(info.compress_size, 1),
+                                  limit=limits.max_ratio))
     if total > limits.max_package_bytes:
-        problems.append(f"its parts unpack to {_mb(total)}, past the "
-                        f"{_mb(limits.max_package_bytes)} limit")
+        problems.append(_("its parts unpack to {size}, past the {limit} limit").format(
+            size=_mb(total), limit=_mb(limits.max_package_bytes)))
     if problems:
-        raise TemplateError(f"{path}: refused before unpacking: {problems[0]} — a Word "
-                            "template is a few hundred KB; re-save it in Word or WPS (a zip "
-                            "bomb?)", problems if len(problems) > 1 else None)
+        raise TemplateError(_("{path}: refused before unpacking: {problem} — a Word template is "
+                              "a few hundred KB; re-save it in Word or WPS (a zip bomb?)").format(
+                                  path=path, problem=problems[0]),
+                            problems if len(problems) > 1 else None)
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{n} bytes"
+    return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else _("{n} bytes").format(n=n)
 
 
 # ---- the Jinja environment ---------------------------------------------------------------
@@ -129,8 +137,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimit(what)
 
     def string_size(self, n: int, what: str) -> None:
-        self.need(n <= self.limits.max_string, f"{what} would make {n} characters, past the "
-                  f"template limit of {self.limits.max_string}")
+        self.need(n <= self.limits.max_string, _(
+            "{what} would make {n} characters, past the template limit of {limit}").format(
+                what=_(what), n=n, limit=self.limits.max_string))
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         # docxtpl compiles each part of the template again for every document; the code
@@ -151,15 +160,15 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
                                    nodes.Extends)):
             raise TemplateSyntaxError(
-                f"{_FORBIDDEN_TAGS[type(node).__name__]} is not allowed: a template is "
-                "one Word file", node.lineno, name, filename)
+                _("{tag} is not allowed: a template is one Word file").format(
+                    tag=_FORBIDDEN_TAGS[type(node).__name__]), node.lineno, name, filename)
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
             attr = node.attr if isinstance(node, nodes.Getattr) else (
                 node.arg.value if isinstance(node.arg, nodes.Const) else None)
             if isinstance(attr, str) and attr.startswith("_"):
                 raise TemplateSyntaxError(
-                    f"{attr!r} reaches into Python internals, which templates may not "
-                    "use (unsafe)", node.lineno, name, filename)
+                    _("{name!r} reaches into Python internals, which templates may not use "
+                      "(unsafe)").format(name=attr), node.lineno, name, filename)
         return tree
 
     def wrap_str_format(self, value):
@@ -172,11 +181,13 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def bounded_range(self, *args):
         r = range(*args)
-        self.need(len(r) <= self.limits.max_range, f"range() of {len(r)} items, past the "
-                  f"template limit of {self.limits.max_range}")
+        self.need(len(r) <= self.limits.max_range, _(
+            "range() of {count} items, past the template limit of {limit}").format(
+                count=len(r), limit=self.limits.max_range))
         self.loop_items += len(r)
-        self.need(self.loop_items <= self.limits.max_loop_items, "the template's loops ask "
-                  f"for more than {self.limits.max_loop_items} range() items in all")
+        self.need(self.loop_items <= self.limits.max_loop_items, _(
+            "the template's loops ask for more than {limit} range() items in all").format(
+                limit=self.limits.max_loop_items))
         return r
 
     def call_binop(self, context, operator, left, right):
@@ -184,12 +195,13 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             for seq, n in ((left, right), (right, left)):
                 if isinstance(n, int) and hasattr(seq, "__len__") and not isinstance(
                         seq, (int, float)):
-                    self.string_size(len(seq) * max(n, 0), "repeating a value")
+                    self.string_size(len(seq) * max(n, 0), N_("repeating a value"))
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and right > 0:
                 bits = max(abs(left).bit_length(), 1) * right
-                self.need(bits <= self.limits.max_power_bits, f"a power of {bits} bits, past "
-                          f"the template limit of {self.limits.max_power_bits}")
+                self.need(bits <= self.limits.max_power_bits, _(
+                    "a power of {bits} bits, past the template limit of {limit}").format(
+                        bits=bits, limit=self.limits.max_power_bits))
         elif operator == "%" and isinstance(left, str):
             _check_printf(left, right, self.string_size)
         return super().call_binop(context, operator, left, right)
@@ -202,16 +214,18 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             return super().call(__context, __obj, *args, **kwargs)
         __self.depth += 1
         try:
-            __self.need(__self.depth <= __self.limits.max_call_depth, "macros or recursive "
-                        f"loops call each other more than {__self.limits.max_call_depth} deep")
+            __self.need(__self.depth <= __self.limits.max_call_depth, _(
+                "macros or recursive loops call each other more than {limit} deep").format(
+                    limit=__self.limits.max_call_depth))
             return super().call(__context, __obj, *args, **kwargs)
         finally:
             __self.depth -= 1
 
     def concat(self, parts):
         out = "".join(parts)  # memory is the child's RLIMIT_AS; this gives the reason
-        self.need(len(out) <= self.limits.max_output, "the template's output passes "
-                  f"{self.limits.max_output} characters")
+        self.need(len(out) <= self.limits.max_output, _(
+            "the template's output passes {limit} characters").format(
+                limit=self.limits.max_output))
         return out
 
 
@@ -267,9 +281,9 @@ def _check_printf(fmt: str, values, string_size) -> None:
             if g == "*":
                 values = values if isinstance(values, tuple) else (values,)
                 widest = max((abs(v) for v in values if isinstance(v, int)), default=0)
-                string_size(widest, "a '%*' width")
+                string_size(widest, N_("a '%*' width"))
             elif g and g.isdigit():
-                string_size(int(g) if len(g) < 12 else 10**12, "a '%' width")
+                string_size(int(g) if len(g) < 12 else 10**12, N_("a '%' width"))
 
 
 def _check_str_method(s: str, name: str, args, kwargs, string_size) -> None:
@@ -288,7 +302,7 @@ def _check_str_method(s: str, name: str, args, kwargs, string_size) -> None:
 
 # ---- the child process -------------------------------------------------------------------
 
-def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "rendering"):
+def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = N_("rendering")):
     """Call fn(job) for each job in a forked child under memory, file-size and time limits.
 
     Returns the list of results. A job's DocgenError is raised here as it was raised there;
@@ -311,8 +325,9 @@ def run_bounded(fn, jobs: list, *, limits: Limits = LIMITS, what: str = "renderi
     try:
         while len(results) < len(jobs):
             if not receive.poll(limits.seconds):
-                reason = (f"{what} took longer than {limits.seconds:g} s and was stopped — "
-                          "the template loops too much; simplify it")
+                reason = _("{what} took longer than {seconds:g} s and was stopped — the "
+                           "template loops too much; simplify it").format(
+                               what=_(what), seconds=limits.seconds)
                 break
             try:
                 kind, payload = receive.recv()
@@ -347,12 +362,15 @@ def _death(code, what: str, limits: Limits) -> str:
     if code is not None and code < 0:
         sig = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
         if -code == signal.SIGXFSZ:
-            return f"{what} wrote a file past the size limit and was stopped"
+            return _("{what} wrote a file past the size limit and was stopped").format(
+                what=_(what))
         if -code == signal.SIGXCPU:
-            return f"{what} used its CPU-time limit and was stopped — simplify the template"
-        return (f"{what} was killed by {sig} (past the {limits.memory >> 20} MB memory limit?) "
-                "— simplify the template")
-    return f"{what} stopped without a result (exit {code}) — simplify the template"
+            return _("{what} used its CPU-time limit and was stopped — simplify the template"
+                     ).format(what=_(what))
+        return _("{what} was killed by {signal} (past the {mb} MB memory limit?) — simplify "
+                 "the template").format(what=_(what), signal=sig, mb=limits.memory >> 20)
+    return _("{what} stopped without a result (exit {code}) — simplify the template").format(
+        what=_(what), code=code)
 
 
 def _child(send, fn, jobs, limits: Limits, parent: int) -> None:
@@ -370,14 +388,14 @@ def _child(send, fn, jobs, limits: Limits, parent: int) -> None:
             except OSError as e:
                 if e.errno != errno.EFBIG:
                     raise
-                send.send(("docgen", (TemplateError, f"{_name(job)}rendering wrote a file "
-                                      f"past {_mb(limits.max_file_bytes)} and was stopped "
-                                      "— simplify the template", [])))
+                send.send(("docgen", (TemplateError, _name(job) + _(
+                    "rendering wrote a file past {size} and was stopped — simplify the "
+                    "template").format(size=_mb(limits.max_file_bytes)), [])))
                 return
             except MemoryError:
-                send.send(("docgen", (TemplateError, f"{_name(job)}rendering needed more "
-                                      f"than {limits.memory >> 20} MB of memory and was "
-                                      "stopped — simplify the template", [])))
+                send.send(("docgen", (TemplateError, _name(job) + _(
+                    "rendering needed more than {mb} MB of memory and was stopped — simplify "
+                    "the template").format(mb=limits.memory >> 20), [])))
                 return
     except BaseException:  # noqa: BLE001 - the parent reports it as a bug
         try:

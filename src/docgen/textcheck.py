@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from docgen.i18n import cli_gettext as _
+
 _NONCHARS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
 _BAD_SINGLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARS}]")
@@ -36,20 +38,21 @@ def text_problem(text: str, *, multiline: bool = False) -> str | None:
         return None
     ch = m.group()
     code = ord(ch)
-    where = f"at character {m.start() + 1}"
+    at = m.start() + 1
     if ch in "\t\n\r":
-        return (f"has a {_NAMES[ch]} ({_code(code)}) {where}, but it is a one-line field — "
-                "write it on one line")
+        return _("has a {name} ({code}) at character {at}, but it is a one-line field — write "
+                 "it on one line").format(name=_NAMES[ch], code=_code(code), at=at)
     if 0xD800 <= code <= 0xDFFF:
-        what = "a broken character (a lone UTF-16 surrogate)"
+        what = _("a broken character (a lone UTF-16 surrogate)")
     elif code <= 0x1F or code == 0x7F:
-        what = f"the control character {_NAMES[ch]}" if ch in _NAMES else "a control character"
+        what = (_("the control character {name}").format(name=_NAMES[ch]) if ch in _NAMES
+                else _("a control character"))
     elif code <= 0x9F:
-        what = "a C1 control character"
+        what = _("a C1 control character")
     else:
-        what = "a Unicode non-character"
-    return (f"contains {what} ({_code(code)}) {where} — delete it; it is invisible and usually "
-            "pasted in by accident")
+        what = _("a Unicode non-character")
+    return _("contains {what} ({code}) at character {at} — delete it; it is invisible and "
+             "usually pasted in by accident").format(what=what, code=_code(code), at=at)
 
 
 def check_text(text, *, multiline: bool = False):

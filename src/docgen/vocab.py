@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from docgen.i18n import N_
+from docgen.i18n import N_  # refusals below are messages: translated where they are shown
 
 # --- document types ---------------------------------------------------------------------
 # form type (the form file's `type:`) -> 文种. A form type has a model, a template and a

@@ -22,6 +22,9 @@ from pydantic import BaseModel
 
 from docgen.placeholders import MARK
 from docgen.errors import BadInput, FormError, Problem
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
+from docgen.i18n import cli_ngettext as ngettext
 from docgen.models import FORM_MODELS
 from docgen.vocab import CJK_IDEOGRAPHS, FORM_TYPES, REFUSED_FORM_SUFFIXES
 
@@ -68,7 +71,7 @@ def _unwrap(annotation):
         return _unwrap(args[0]) if len(args) == 1 else (str, ())
     if origin is list:
         inner = typing.get_args(annotation)[0]
-        base, _ = _unwrap(inner)
+        base, __ = _unwrap(inner)
         return (list, base), ()
     return annotation, ()
 
@@ -276,40 +279,43 @@ def _precheck(path: Path, name: str) -> None:
     """File kind, size, password and formulas without a cached value: before any parsing."""
     suffix = path.suffix.lower()
     if suffix in REFUSED_FORM_SUFFIXES:
-        what, _, fix = REFUSED_FORM_SUFFIXES[suffix].partition(" — ")
-        raise _one(name, None, "", f"is {what}", fix, BadInput)
+        what, __, fix = _(REFUSED_FORM_SUFFIXES[suffix]).partition(" — ")
+        raise _one(name, None, "", _("is {what}").format(what=what), fix, BadInput)
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
             magic = fh.read(8)
     except FileNotFoundError:
-        raise _one(name, None, "", "no such file", "check the path") from None
+        raise _one(name, None, "", N_("no such file"), N_("check the path")) from None
     except OSError as e:
-        raise _one(name, None, "", f"cannot read it ({e.strerror})", "check the path") from None
+        raise _one(name, None, "", _("cannot read it ({reason})").format(reason=e.strerror),
+                   N_("check the path")) from None
     if magic == OLE_MAGIC:
-        raise _one(name, None, "", "is password-protected (or an old .xls saved as .xlsx)",
-                   "remove the password (Excel/WPS: 文件 > 信息 > 保护工作簿 > 用密码进行加密, "
-                   "clear it) and save as .xlsx")
+        raise _one(name, None, "", N_("is password-protected (or an old .xls saved as .xlsx)"),
+                   N_("remove the password (Excel/WPS: 文件 > 信息 > 保护工作簿 > 用密码进行加密, "
+                      "clear it) and save as .xlsx"))
     if size > MAX_XLSX_BYTES:
-        raise _one(name, None, "", f"is {size / 1e6:.1f} MB; a form workbook is at most "
-                   f"{MAX_XLSX_BYTES // 1_000_000} MB", "is this the right file? split it")
+        raise _one(name, None, "", _("is {size:.1f} MB; a form workbook is at most {mb} MB")
+                   .format(size=size / 1e6, mb=MAX_XLSX_BYTES // 1_000_000),
+                   N_("is this the right file? split it"))
     if not zipfile.is_zipfile(path):
-        raise _one(name, None, "", "is not an .xlsx workbook (not a zip)",
-                   "save it from Excel or WPS as .xlsx", BadInput)
+        raise _one(name, None, "", N_("is not an .xlsx workbook (not a zip)"),
+                   N_("save it from Excel or WPS as .xlsx"), BadInput)
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             if "xl/vbaProject.bin" in names:
-                raise _one(name, None, "", "holds macros (a .xlsm saved as .xlsx)",
-                           "save it as a plain .xlsx workbook (macros are not read)", BadInput)
+                raise _one(name, None, "", N_("holds macros (a .xlsm saved as .xlsx)"),
+                           N_("save it as a plain .xlsx workbook (macros are not read)"),
+                           BadInput)
             sheets = _sheet_files(z)
             for sheet, part in sheets.items():
                 info = z.getinfo(part) if part in names else None
                 if info and info.file_size > MAX_SHEET_BYTES:
-                    raise _one(name, f"{sheet}", "", f"the sheet is {info.file_size / 1e6:.0f} MB"
-                               f" of XML; a form sheet is at most "
-                               f"{MAX_SHEET_BYTES // 1_000_000} MB",
-                               "keep only the form's rows in the workbook")
+                    raise _one(name, f"{sheet}", "", _(
+                        "the sheet is {size:.0f} MB of XML; a form sheet is at most {mb} MB")
+                        .format(size=info.file_size / 1e6, mb=MAX_SHEET_BYTES // 1_000_000),
+                        N_("keep only the form's rows in the workbook"))
             problems = []
             for sheet, part in sheets.items():
                 if part not in names:
@@ -322,14 +328,18 @@ def _precheck(path: Path, name: str) -> None:
                     if _FORMULA.search(body) and not _VALUE.search(body):
                         ref = _REF.search(m.group(1))
                         cell = ref.group(1).decode() if ref else "?"
-                        problems.append(Problem(name, f"{sheet}!{cell}", "", "a formula without "
-                                                "a computed value", "open the workbook in "
-                                                "Excel or WPS, let it calculate, and save it"))
+                        problems.append(Problem(
+                            name, f"{sheet}!{cell}", "", N_("a formula without a computed value"),
+                            N_("open the workbook in Excel or WPS, let it calculate, and save "
+                               "it")))
             if problems:
-                raise FormError(f"{name}: {len(problems)} formula(s) without a value", problems)
+                raise FormError(ngettext("{name}: {count} formula without a value",
+                                         "{name}: {count} formulas without a value",
+                                         len(problems)).format(name=name, count=len(problems)),
+                                problems)
     except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as e:
-        raise _one(name, None, "", f"is a damaged workbook ({e})",
-                   "open it in Excel or WPS and save it again as .xlsx") from None
+        raise _one(name, None, "", _("is a damaged workbook ({problem})").format(problem=e),
+                   N_("open it in Excel or WPS and save it again as .xlsx")) from None
 
 
 def _blank(v) -> bool:
@@ -377,12 +387,13 @@ def read(path: Path) -> tuple[dict, dict]:
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many types for a broken package
-        raise _one(name, None, "", f"openpyxl cannot read it ({type(e).__name__}: {e})",
-                   "open it in Excel or WPS and save it again as .xlsx") from None
+        raise _one(name, None, "", _("openpyxl cannot read it ({problem})").format(
+            problem=f"{type(e).__name__}: {e}"),
+            N_("open it in Excel or WPS and save it again as .xlsx")) from None
     if FIELDS_SHEET not in wb.sheetnames:
-        raise _one(name, FIELDS_SHEET, "", f"no sheet {FIELDS_SHEET!r} (sheets: "
-                   f"{'、'.join(wb.sheetnames)})", "start from `docgen form new TYPE --xlsx`; "
-                   "keep the sheet names")
+        raise _one(name, FIELDS_SHEET, "", _("no sheet {sheet!r} (sheets: {sheets})").format(
+            sheet=FIELDS_SHEET, sheets="、".join(wb.sheetnames)),
+            N_("start from `docgen form new TYPE --xlsx`; keep the sheet names"))
     problems: list[Problem] = []
     data, positions = _read_fields(wb[FIELDS_SHEET], name, problems)
     from docgen.vocab import form_type_code
@@ -390,8 +401,9 @@ def read(path: Path) -> tuple[dict, dict]:
     form_type = form_type_code(str(data.get("type", "")))
     if form_type is None:
         raise _one(name, positions.get(("type",), f"{FIELDS_SHEET}!B2"), "type",
-                   f"{data.get('type')!r} is not a form type",
-                   "use one of: " + ", ".join(f"{c} ({k})" for c, k in FORM_TYPES.items()))
+                   _("{value!r} is not a form type").format(value=data.get("type")),
+                   _("use one of: {types}").format(
+                       types=", ".join(f"{c} ({k})" for c, k in FORM_TYPES.items())))
     fields, tables = layout(form_type)
     by_key = {c.key: c for c in fields}
     for path_, where in list(positions.items()):
@@ -402,23 +414,27 @@ def read(path: Path) -> tuple[dict, dict]:
     for t in tables:
         if t.sheet not in wb.sheetnames:
             if t.required:
-                problems.append(Problem(name, t.sheet, t.key, f"the sheet {t.sheet!r} is "
-                                        "missing", "add it back (docgen form new "
-                                        f"{form_type} --xlsx shows its columns)"))
+                problems.append(Problem(
+                    name, t.sheet, t.key, _("the sheet {sheet!r} is missing").format(
+                        sheet=t.sheet),
+                    _("add it back (docgen form new {type} --xlsx shows its columns)").format(
+                        type=form_type)))
             continue
         rows = _read_table(wb[t.sheet], t, name, problems, positions)
         if rows is not None:
             data[t.key] = rows
     if problems:
-        raise FormError(f"{name}: {len(problems)} problem(s) in the workbook", problems)
+        raise FormError(ngettext("{name}: {count} problem in the workbook",
+                                 "{name}: {count} problems in the workbook",
+                                 len(problems)).format(name=name, count=len(problems)), problems)
     return data, positions
 
 
 def _merged(ws, name: str, problems: list, field: str) -> bool:
     ranges = list(ws.merged_cells.ranges)
     for r in ranges:
-        problems.append(Problem(name, f"{ws.title}!{r.coord}", field, "merged cells",
-                                "unmerge them (开始 > 合并后居中, off): one value per cell"))
+        problems.append(Problem(name, f"{ws.title}!{r.coord}", field, N_("merged cells"),
+                                N_("unmerge them (开始 > 合并后居中, off): one value per cell")))
     return bool(ranges)
 
 
@@ -427,9 +443,11 @@ def _read_fields(ws, name: str, problems: list) -> tuple[dict, dict]:
     positions: dict = {}
     head = [(_cell.value or "") for _cell in ws[1]][:4] if ws.max_row else []
     if tuple(str(h).strip() for h in head[:2]) != FIELDS_HEADER[:2]:
-        problems.append(Problem(name, f"{ws.title}!A1", "", f"the header is {head[:2]!r}, not "
-                                f"{list(FIELDS_HEADER[:2])!r}", "restore the first row: "
-                                + "、".join(FIELDS_HEADER)))
+        problems.append(Problem(name, f"{ws.title}!A1", "",
+                                _("the header is {got!r}, not {wanted!r}").format(
+                                    got=head[:2], wanted=list(FIELDS_HEADER[:2])),
+                                _("restore the first row: {header}").format(
+                                    header="、".join(FIELDS_HEADER))))
         return data, positions
     if _merged(ws, name, problems, ""):
         return data, positions
@@ -439,7 +457,7 @@ def _read_fields(ws, name: str, problems: list) -> tuple[dict, dict]:
             labels.setdefault(c.header, c.key)
     for row in ws.iter_rows(min_row=2, max_col=4):
         cells = list(row) + [None] * (4 - len(row))
-        lab, value, _, key = (c.value if c is not None else None for c in cells)
+        lab, value, __, key = (c.value if c is not None else None for c in cells)
         key = str(key).strip() if not _blank(key) else labels.get(str(lab or "").strip())
         if key is None or _blank(value):
             continue
@@ -451,8 +469,10 @@ def _read_fields(ws, name: str, problems: list) -> tuple[dict, dict]:
 
 def _read_table(ws, t: Table, name: str, problems: list, positions: dict) -> list | None:
     if ws.max_row > MAX_ROWS:
-        problems.append(Problem(name, ws.title, t.key, f"{ws.max_row} rows; a form table has "
-                                f"at most {MAX_ROWS}", "keep only the form's rows"))
+        problems.append(Problem(name, ws.title, t.key,
+                                _("{rows} rows; a form table has at most {limit}").format(
+                                    rows=ws.max_row, limit=MAX_ROWS),
+                                N_("keep only the form's rows")))
         return None
     header = [c.value for c in ws[1]] if ws.max_row else []
     ok = True
@@ -460,18 +480,20 @@ def _read_table(ws, t: Table, name: str, problems: list, positions: dict) -> lis
         got = header[i] if i < len(header) else None
         if str(got or "").strip() != col.header:
             letter = ws.cell(1, i + 1).column_letter
-            what = "is missing" if _blank(got) else f"is {str(got).strip()!r}"
+            what = (_("column header is missing, not {wanted!r}") if _blank(got)
+                    else _("column header is {got!r}, not {wanted!r}"))
             problems.append(Problem(name, f"{ws.title}!{letter}1", t.key,
-                                    f"column header {what}, not {col.header!r}",
-                                    "restore the header row: " + "、".join(
-                                        c.header for c in t.columns)))
+                                    what.format(got=str(got or "").strip(), wanted=col.header),
+                                    _("restore the header row: {header}").format(
+                                        header="、".join(c.header for c in t.columns))))
             ok = False
     for i in range(len(t.columns), len(header)):
         if not _blank(header[i]):
             letter = ws.cell(1, i + 1).column_letter
-            problems.append(Problem(name, f"{ws.title}!{letter}1", t.key, f"unknown column "
-                                    f"{str(header[i]).strip()!r}", "delete the column (notes "
-                                    "go in another sheet)"))
+            problems.append(Problem(name, f"{ws.title}!{letter}1", t.key,
+                                    _("unknown column {name!r}").format(
+                                        name=str(header[i]).strip()),
+                                    N_("delete the column (notes go in another sheet)")))
             ok = False
     if _merged(ws, name, problems, t.key) or not ok:
         return None
@@ -485,8 +507,9 @@ def _read_table(ws, t: Table, name: str, problems: list, positions: dict) -> lis
             gap = gap or r
             continue
         if gap is not None:
-            problems.append(Problem(name, f"{ws.title}!A{gap}", t.key, "an empty row in the "
-                                    "middle of the table", "delete the row (or fill it in)"))
+            problems.append(Problem(name, f"{ws.title}!A{gap}", t.key,
+                                    N_("an empty row in the middle of the table"),
+                                    N_("delete the row (or fill it in)")))
             return None
         i = len(rows)
         item = {}

@@ -156,7 +156,7 @@ def test_live_check_puts_form_checks_message_at_the_field(site, docgen, tmp_path
     slot = re.search(r'id="err-items-0-target"[^>]*>(.*?)</div>', html, re.S).group(1)
     yaml = tmp_path / "c.yaml"
     yaml.write_text(_as_yaml(data), encoding="utf-8")
-    code, _out, err = docgen("--lang", "zh", "form", "check", yaml)
+    code, _out, err = docgen("--lang", "zh", "form", "check", yaml)  # the page's language
     assert code == 3
     what_fix = err.strip().splitlines()[-1].split("items.0.target: ", 1)[1]
     assert _unescape(re.sub(r"</?span>", "", slot)).strip() == what_fix

@@ -99,9 +99,9 @@ def test_a_zip_labelled_png_is_refused_in_the_words_of_docgen_import(site, docge
 
 
 @pytest.mark.parametrize("name, content, said", [
-    ("扫描.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "图像无法"),  # a JPEG header, no image
+    ("扫描.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "图片无法打开"),  # a JPEG header, no image
     ("扫描.tif", b"%PDF-1.7\n%%EOF\n", "扩展名为 .tif，内容却是PDF 文件"),
-    ("扫描.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "图像无法"),
+    ("扫描.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "图片无法打开"),
     ("纪要.pdf", b"%PDF-1.7\n1 0 obj\n", "PDF 不完整"),
 ])
 def test_damaged_or_mislabelled_scans_are_refused_before_any_work(site, name, content, said):
@@ -142,7 +142,7 @@ def test_a_decompression_bomb_is_refused_undecoded(site):
     c = site.client("zhang")
     r = _post(c, "/import", META,
               files={"file": ("扫描.png", _png_claiming(60_000, 60_000), "image/png")})
-    assert r.status_code == 415 and "图像过大，无法安全解码" in _text(r.text)
+    assert r.status_code == 415 and "图片过大，无法安全解码" in _text(r.text)
     assert not site.started and not _jobs_left(site)
 
 
@@ -291,8 +291,8 @@ def test_json_and_toml_forms_are_located_by_line(site, fmt):
 
 
 @pytest.mark.parametrize("name, content, status, said", [
-    ("承诺书.xlsx", b"PK\x03\x04 not really a zip", 415, "not an .xlsx workbook"),
-    ("承诺书.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, 400, "password"),
+    ("承诺书.xlsx", b"PK\x03\x04 not really a zip", 415, "不是 .xlsx 工作簿"),
+    ("承诺书.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, 400, "设有密码"),
     ("承诺书.xls", b"\xd0\xcf\x11\xe0", 415, "旧版 Excel 工作簿"),
     ("承诺书.csv", b"a,b\n", 415, "CSV"),
     ("承诺书.yaml", "type: commitment\nunit: [\n".encode(), 400, "承诺书.yaml:"),

@@ -14,6 +14,7 @@ import sys
 import click
 
 from docgen import __version__
+from docgen.cli import _click_text
 from docgen.cli._common import N_, _
 from docgen.errors import DocgenError, ExitCode
 from docgen.i18n import cli_language, use_cli_language
@@ -63,7 +64,9 @@ class LazyGroup(click.Group):
 
 
 def translate_help(cmd):
-    """Show a command's (and its subcommands') texts marked N_() in the installed language.
+    """Show a command's (and its subcommands') help texts in the installed language: its
+    docstring, its options' help= (in the catalog by docgen.cli._click_text.extract) and the
+    texts marked N_().
 
     Commands are module-level objects: each text's msgid is kept beside it, so the language
     can change between runs in one process (tests) without losing the original."""
@@ -71,7 +74,9 @@ def translate_help(cmd):
         for attr in ("help", "short_help"):
             msgid = obj.__dict__.setdefault(f"_msgid_{attr}", getattr(obj, attr, None))
             if msgid:
-                setattr(obj, attr, _(msgid))
+                setattr(obj, attr, _click_text.translated(msgid))
+    _click_text.forget_help_option(cmd)
+    cmd.context_class = _click_text.Context
     for sub in getattr(cmd, "commands", {}).values():
         translate_help(sub)
     return cmd
@@ -80,6 +85,7 @@ def translate_help(cmd):
 def _choose_language(ctx, param, value):
     """--lang, else the locale: read once here, at the edge, and installed for the process."""
     use_cli_language(cli_language(value, os.environ))
+    _click_text.install()
     translate_help(ctx.command)
     return value
 
@@ -92,7 +98,9 @@ def _choose_language(ctx, param, value):
               callback=_choose_language,
               help=N_("Language of messages and tables (default: the locale, LC_ALL, "
                       "LC_MESSAGES or LANG; zh_* is Chinese)."))
-@click.version_option(__version__, prog_name="docgen", help=N_("Show the version and exit."))
+@click.option("--version", is_flag=True, is_eager=True, expose_value=False,
+              callback=lambda ctx, param, value: _show_version(ctx, value),
+              help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx, verbose, quiet):
     """docgen: 民主评议 filings, from form file to filed, searchable archive.
@@ -108,6 +116,15 @@ def cli(ctx, verbose, quiet):
     _log_to_stderr(verbose)
 
 
+def _show_version(ctx, value) -> None:
+    """--version, in the language chosen (click's own version option words its line when
+    the module is imported, before --lang is read)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(_("%(prog)s, version %(version)s")
+                   % {"prog": "docgen", "version": __version__})
+        ctx.exit()
+
+
 class _Stderr(logging.StreamHandler):
     """Writes to whatever sys.stderr is when a message comes (click's test runner swaps it)."""
 
@@ -116,7 +133,7 @@ class _Stderr(logging.StreamHandler):
         return sys.stderr
 
     @stream.setter
-    def stream(self, _):
+    def stream(self, value):
         pass
 
 
@@ -135,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     verbose = "-v" in args or "--verbose" in args
     use_cli_language(cli_language(_lang_argument(args), os.environ))
+    _click_text.install()
     translate_help(cli)
     try:
         rv = cli.main(args=args, prog_name="docgen", standalone_mode=False)

@@ -283,7 +283,7 @@ def _report(ctx, recs, as_json: bool) -> None:
                     "notices": r.notices} for r in recs])
     else:
         for r in recs:
-            click.echo(tsv(r.filing_number, r.status, r.title))
+            click.echo(tsv(r.filing_number, _(r.status), r.title))
     for r in recs:
         for n in r.notices:
             notice(ctx, _("docgen: %(message)s") % {"message": n})

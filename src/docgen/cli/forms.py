@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli._common import _, conversion_progress, form_types, notice
+from docgen.cli._common import _, conversion_progress, form_types, notice, table
 from docgen.errors import BadInput, ConversionFailed, FormError, TemplateError
 from docgen.vocab import FORM_TYPES
 
@@ -191,16 +191,17 @@ def template_check(path, form_type):
             raise BadInput(_("%(path)s: no such template — check the path") % {"path": path})
         form_type = template_type(path)
         if form_type is None:
-            raise BadInput(f"{path}: the template does not say which form it is for (core "
-                           "property category docgen:TYPE) and its name does not tell — add "
-                           f"--type {'|'.join(FORM_TYPES)}")
+            raise BadInput(_("{path}: the template does not say which form it is for (core "
+                             "property category docgen:TYPE) and its name does not tell — add "
+                             "--type {types}").format(path=path, types="|".join(FORM_TYPES)))
     report = check_template(path, form_type)
     for name in report.unused:
         click.echo(_("%(path)s: note: the %(type)s form's field %(field)r is not shown")
                    % {"path": path, "type": form_type, "field": name})
     problems = report.syntax_errors + [
-        f"{path}: uses {{{{ {name} }}}}, which the {form_type} form does not define — "
-        f"see `docgen form schema {form_type}`" for name in report.unknown] + list(
+        _("{path}: uses {{{{ {name} }}}}, which the {type} form does not define — see "
+          "`docgen form schema {type}`").format(path=path, name=name, type=form_type)
+        for name in report.unknown] + list(
         report.render_errors)
     if problems:
         raise TemplateError(_("%(path)s: %(count)d problem(s) in the template")
@@ -223,10 +224,9 @@ def template_vars(form_type):
     """
     from docgen.render import template_vars as names
 
-    rows = names(form_type)
-    width = max(len(n) for n, _what in rows)
-    for name, what in rows:
-        click.echo(f"{name.ljust(width)}  {what}")
+    for line in table((_("variable"), _("what it holds")),
+                      names(form_type)):
+        click.echo(line)
 
 
 @click.command()

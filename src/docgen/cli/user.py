@@ -6,11 +6,14 @@ import sys
 
 import click
 
-from docgen.cli._common import _, echo_json
+from docgen.cli._common import N_, _, echo_json, tsv
 from docgen.cli.archive import archive_option
 from docgen.errors import BadInput
 
-ROLE_HELP = "clerk 经办人 (its units), archivist 档案员 (all units), inspector 检查人员 (reads all)"
+# the roles as a message names them (clerk → 经办人); the code stays what --role takes
+ROLE_NAMES = (N_("clerk"), N_("archivist"), N_("inspector"))
+ROLE_HELP = N_("clerk 经办人 (its units), archivist 档案员 (all units), inspector 检查人员 "
+               "(reads all)")
 
 
 def _accounts(archive_root):
@@ -24,7 +27,7 @@ def _accounts(archive_root):
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True, err=True)
 
 
 @click.group()
@@ -65,11 +68,12 @@ def user_add(name, role, units, password_stdin, archive_root):
     settings = Archive(archive_root).settings
     unknown = [u for u in units if settings.unit_name(u) is None]
     if unknown:
-        known = ", ".join(f"{u.code} ({u.name})" for u in settings.units) or "none"
+        known = ", ".join(f"{u.code} ({u.name})" for u in settings.units) or _("none")
         raise BadInput(_("--unit %(units)s: not a unit code of the archive — use one of: "
                          "%(known)s") % {"units": ", ".join(unknown), "known": known})
     account = accounts.add(name, role=role, units=units, password=_password(password_stdin))
-    click.echo(f"{account.name}\t{account.role}\t{' '.join(account.units) or '-'}")
+    click.echo(_("{name}: account added ({role}; units: {units})").format(
+        name=account.name, role=_(account.role), units=" ".join(account.units) or "-"))
 
 
 @user.command("list")
@@ -87,9 +91,10 @@ def user_list(archive_root, as_json):
         echo_json([{"name": a.name, "role": a.role, "units": list(a.units),
                     "classified": a.classified, "disabled": a.disabled} for a in accounts])
         return
-    for a in accounts:
-        flags = [f for f, on in (("classified", a.classified), ("disabled", a.disabled)) if on]
-        click.echo(f"{a.name}\t{a.role}\t{' '.join(a.units) or '-'}\t{' '.join(flags) or '-'}")
+    for a in accounts:  # name, role, units, flags: codes on tab-separated lines, as --tsv
+        flags = [flag for flag, on in (("classified", a.classified), ("disabled", a.disabled))
+                 if on]
+        click.echo(tsv(a.name, a.role, " ".join(a.units) or "-", " ".join(flags) or "-"))
 
 
 @user.command("disable")
@@ -104,7 +109,9 @@ def user_disable(name, enable, archive_root):
         docgen user disable zhang
     """
     account = _accounts(archive_root).set_disabled(name, not enable)
-    click.echo(f"{account.name}\t{'disabled' if account.disabled else 'enabled'}")
+    message = (_("{name}: account disabled") if account.disabled
+               else _("{name}: account enabled"))
+    click.echo(message.format(name=account.name))
 
 
 @user.command("passwd")
@@ -122,7 +129,7 @@ def user_passwd(name, password_stdin, archive_root):
     accounts = _accounts(archive_root)
     accounts.get(name)
     account = accounts.set_password(name, _password(password_stdin))
-    click.echo(f"{account.name}\tpassword changed")
+    click.echo(_("{name}: password changed").format(name=account.name))
 
 
 @user.command("grant")
@@ -138,4 +145,6 @@ def user_grant(name, classified, archive_root):
         docgen user grant li --classified
     """
     account = _accounts(archive_root).grant(name, classified=classified)
-    click.echo(f"{account.name}\tclassified {'granted' if account.classified else 'revoked'}")
+    message = (_("{name}: may read classified records") if account.classified
+               else _("{name}: may no longer read classified records"))
+    click.echo(message.format(name=account.name))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from docgen import _run
 from docgen.errors import ConverterMissing
+from docgen.i18n import cli_gettext as _
 from docgen.resources import data
 
 PACKAGE = "libreoffice-writer-nogui"
@@ -60,10 +61,11 @@ def find(soffice: str | None = None) -> str:
     else:  # a command name: look it up on PATH
         path = shutil.which(soffice or "soffice")
     if path is None:
-        where = f" at {soffice}" if soffice else " (no soffice on PATH)"
+        where = (_(" at {path}").format(path=soffice) if soffice
+                 else _(" (no soffice on PATH)"))
         raise ConverterMissing(
-            f"LibreOffice is not installed{where} — install it: "
-            f"apt-get install {PACKAGE} (or run scripts/setup-system.sh)")
+            _("LibreOffice is not installed{where} — install it: apt-get install {package} (or "
+              "run scripts/setup-system.sh)").format(where=where, package=PACKAGE))
     return path
 
 
@@ -80,9 +82,11 @@ def _checked(soffice: str) -> LibreOffice:
     found = (int(m.group(1)), int(m.group(2))) if m else None
     need = ".".join(map(str, MIN_VERSION))
     if found is None or found < MIN_VERSION:
-        what = f"LibreOffice {found[0]}.{found[1]}" if found else f"an unknown version ({said!r})"
-        raise ConverterMissing(f"{soffice} is {what}; docgen needs LibreOffice {need} or newer "
-                               f"— install it: apt-get install {PACKAGE}")
+        what = (f"LibreOffice {found[0]}.{found[1]}" if found
+                else _("an unknown version ({said!r})").format(said=said))
+        raise ConverterMissing(_("{soffice} is {what}; docgen needs LibreOffice {need} or newer "
+                                 "— install it: apt-get install {package}").format(
+                                     soffice=soffice, what=what, need=need, package=PACKAGE))
     return LibreOffice(soffice, uno_python(soffice), said)
 
 
@@ -91,11 +95,14 @@ def version(soffice: str) -> str:
     try:
         out = _run.run([soffice, "--version"], timeout=60, env=_environment(), forks=True)
     except subprocess.TimeoutExpired:
-        raise ConverterMissing(f"{soffice} --version did not answer within 60 s — "
-                               "is LibreOffice installed correctly?") from None
+        raise ConverterMissing(_("{soffice} --version did not answer within 60 s — is "
+                                 "LibreOffice installed correctly?").format(soffice=soffice)) \
+            from None
     except OSError as e:
-        raise ConverterMissing(f"{soffice} does not run ({e.strerror}) — install LibreOffice: "
-                               f"apt-get install {PACKAGE}") from None
+        raise ConverterMissing(_("{soffice} does not run ({reason}) — install LibreOffice: "
+                                 "apt-get install {package}").format(
+                                     soffice=soffice, reason=e.strerror, package=PACKAGE)) \
+            from None
     lines = out.stdout.decode(errors="replace").strip().splitlines()
     return lines[0].strip() if lines else ""
 
@@ -116,8 +123,8 @@ def uno_python(soffice: str) -> str:
         if probe.returncode == 0:
             return str(path)
     raise ConverterMissing(
-        "LibreOffice's Python bridge (uno) is not installed — install it: "
-        f"apt-get install {UNO_PACKAGE} (or run scripts/setup-system.sh)")
+        _("LibreOffice's Python bridge (uno) is not installed — install it: apt-get install "
+          "{package} (or run scripts/setup-system.sh)").format(package=UNO_PACKAGE))
 
 
 def _environment() -> dict[str, str]:
@@ -193,10 +200,11 @@ class Office:
             hello = self._answer(time.monotonic() + self.startup_timeout + 10)
         except (Hung, Crashed) as e:
             self.stop()
-            raise Crashed(f"LibreOffice did not start: {e}") from None
+            raise Crashed(_("LibreOffice did not start: {reason}").format(reason=e)) from None
         if not hello.get("ready"):
             self.stop()
-            raise Crashed(f"LibreOffice did not start: {hello.get('error', '')}")
+            raise Crashed(_("LibreOffice did not start: {reason}").format(
+                reason=hello.get("error", "")))
 
     def convert(self, src: Path, dst: Path, timeout: float, filter_name: str) -> str | None:
         """Export `src`, opened with import filter `filter_name`, to PDF/A-2b at `dst`: None
@@ -214,19 +222,21 @@ class Office:
             self._worker.stdin.flush()
         except (BrokenPipeError, OSError):
             self.stop()
-            raise Crashed("the LibreOffice worker had exited") from None
+            raise Crashed(_("the LibreOffice worker had exited")) from None
         try:
             reply = self._answer(time.monotonic() + timeout)
         except Hung:
             self.stop()
-            raise Hung(f"LibreOffice did not finish within {timeout:g} s") from None
+            raise Hung(_("LibreOffice did not finish within {seconds:g} s").format(
+                seconds=timeout)) from None
         except Crashed:
             self.stop()
             raise
         if reply.get("crashed"):
             self.stop()
-            raise Crashed(reply.get("error") or "LibreOffice went away")
-        return None if reply.get("ok") else (reply.get("error") or "LibreOffice gave no reason")
+            raise Crashed(reply.get("error") or _("LibreOffice went away"))
+        return None if reply.get("ok") else (reply.get("error")
+                                             or _("LibreOffice gave no reason"))
 
     def _answer(self, deadline: float) -> dict:
         """One JSON line from the worker, read with a deadline (select on the raw pipe)."""
@@ -234,18 +244,20 @@ class Office:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise Hung("no answer")
-            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+                raise Hung(_("no answer"))
+            ready, __, __ = select.select([fd], [], [], min(left, 0.5))
             if not ready:
                 if self._office.poll() is not None:
-                    raise Crashed(f"soffice exited with code {self._office.returncode}")
+                    raise Crashed(_("soffice exited with code {code}").format(
+                        code=self._office.returncode))
                 continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 code = self._worker.wait()
-                raise Crashed(f"the LibreOffice worker exited with code {code}")
+                raise Crashed(_("the LibreOffice worker exited with code {code}").format(
+                    code=code))
             self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        line, __, self._buffer = self._buffer.partition(b"\n")
         return json.loads(line)
 
     def stop(self) -> None:

@@ -24,6 +24,7 @@ from docgen import _run
 from docgen.convert import _soffice, pdfa
 from docgen.convert._soffice import LibreOffice
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
 from docgen.vocab import REFUSED_SUFFIXES, WORD_FILTERS
 
 PDF_MODE = 0o644  # whatever the umask: a PDF others read
@@ -84,7 +85,7 @@ class Offices:
             self._idle = [o for o in self._idle if o not in taken]
         return taken + [_soffice.Office(office.soffice, office.python,
                                         startup_timeout=options.startup_timeout)
-                        for _ in range(n - len(taken))]
+                        for __ in range(n - len(taken))]
 
     def keep(self, offices: Sequence[_soffice.Office]) -> None:
         """Offices a finished batch no longer needs: kept while they run, else stopped."""
@@ -130,21 +131,23 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
     runnable = []
     for job in jobs:
         if not job.src.is_file():
-            done.put((job, None, "no such file"))
+            done.put((job, None, _("no such file")))
         elif job.src.suffix.lower() in REFUSED_SUFFIXES:
-            done.put((job, None, f"not converted: {job.src.suffix} is "
-                                 f"{REFUSED_SUFFIXES[job.src.suffix.lower()]}"))
+            done.put((job, None, _("not converted: {suffix} is {what}").format(
+                suffix=job.src.suffix, what=_(REFUSED_SUFFIXES[job.src.suffix.lower()]))))
         elif job.src.suffix.lower() not in WORD_FILTERS:
-            done.put((job, None, f"not a Word file ({job.src.suffix or 'no extension'}); "
-                                 f"docgen converts {', '.join(WORD_FILTERS)}"))
+            done.put((job, None, _("not a Word file ({suffix}); docgen converts {suffixes}")
+                      .format(suffix=job.src.suffix or _("no extension"),
+                              suffixes=", ".join(WORD_FILTERS))))
         else:
             runnable.append(job)
     if out_dir is not None and runnable:
         try:
             Path(out_dir).mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise BadInput(f"cannot create the output folder {out_dir}: {e.strerror} — "
-                           "choose another with -o") from None
+            raise BadInput(_("cannot create the output folder {folder}: {reason} — choose "
+                             "another with -o").format(folder=out_dir, reason=e.strerror)) \
+                from None
     stages = _stage(runnable)
     todo: queue.Queue = queue.Queue()
     for job in runnable:
@@ -155,7 +158,7 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
     offices = (pool.take(n_workers, office, options) if pool is not None
                else [_soffice.Office(office.soffice, office.python,
                                      startup_timeout=options.startup_timeout)
-                     for _ in range(n_workers)])
+                     for __ in range(n_workers)])
     starts = [o.starts for o in offices]
     cancel = threading.Event()
     threads = [threading.Thread(target=_work, args=(office, todo, done, options, result, cancel),
@@ -170,7 +173,7 @@ def convert(docx_paths: Sequence[Path], out_dir: Path | None = None, *,
                 with contextlib.suppress(_soffice.Crashed, OSError):  # its worker retries
                     offices[0].start()
             threads[0].start()
-        for _ in range(len(jobs)):
+        for __ in range(len(jobs)):
             job, pdf, reason = done.get()
             if pdf is not None:
                 result.converted[job.src] = pdf
@@ -207,8 +210,9 @@ def _plan(sources: list[Path], out_dir: Path | None) -> list[_Job]:
         pdf = (Path(out_dir) if out_dir is not None else src.parent) / (src.stem + ".pdf")
         key = os.path.normcase(os.path.abspath(pdf))
         if key in seen:
-            raise BadInput(f"{src} and {seen[key]} would both be written to {pdf} — "
-                           "convert them into different output folders (-o), or rename one")
+            raise BadInput(_("{src} and {other} would both be written to {pdf} — convert them "
+                             "into different output folders (-o), or rename one").format(
+                                 src=src, other=seen[key], pdf=pdf))
         seen[key] = src
         jobs.append(_Job(src, pdf))
     return jobs
@@ -229,8 +233,8 @@ def _stage(jobs: list[_Job]) -> list[Path]:
     except OSError as e:
         for stage in stages.values():
             shutil.rmtree(stage, ignore_errors=True)
-        raise BadInput(f"cannot write in {folder}: {e.strerror} — convert into a folder you "
-                       "can write with -o") from None
+        raise BadInput(_("cannot write in {folder}: {reason} — convert into a folder you can "
+                         "write with -o").format(folder=folder, reason=e.strerror)) from None
     return list(stages.values())
 
 
@@ -266,7 +270,7 @@ def _work(office, todo: queue.Queue, done: queue.Queue, options: ConvertOptions,
                 if attempt == 1:
                     result.retried[job.src] = reason
                 else:
-                    outcome = (None, f"{reason} (tried twice)")
+                    outcome = (None, _("{reason} (tried twice)").format(reason=reason))
         done.put((job, *outcome))
 
 
@@ -277,20 +281,23 @@ def _attempt(office, job: _Job, timeout: float) -> None:
         try:
             said = office.convert(job.src, tmp, timeout, WORD_FILTERS[job.src.suffix.lower()])
         except _soffice.Hung as e:
-            raise RuntimeError(f"{e} (killed; LibreOffice restarted for the rest)") from None
+            raise RuntimeError(_("{reason} (killed; LibreOffice restarted for the rest)").format(
+                reason=e)) from None
         except _soffice.Crashed as e:
-            raise RuntimeError(f"LibreOffice stopped while converting: {e}") from None
+            raise RuntimeError(_("LibreOffice stopped while converting: {reason}").format(
+                reason=e)) from None
         if said is not None:
             raise _Refused(said)
         if not tmp.is_file():
-            raise RuntimeError("LibreOffice reported success but wrote no PDF")
+            raise RuntimeError(_("LibreOffice reported success but wrote no PDF"))
         problems = pdfa.check(tmp)
         if problems:
-            fix = (" — give the Word file a title and an author (Word: File > Info > "
-                   "Properties), then convert again"
-                   if any(p.startswith(("no title", "no author")) for p in problems) else "")
-            raise RuntimeError("the PDF LibreOffice wrote fails the PDF/A check: "
-                               + "; ".join(problems) + fix)
+            untitled = {_(m) for m in (*pdfa.NO_TITLE, *pdfa.NO_AUTHOR)}
+            message = (_("the PDF LibreOffice wrote fails the PDF/A check: {problems} — give the "
+                         "Word file a title and an author (Word: File > Info > Properties), "
+                         "then convert again") if untitled.intersection(problems)
+                       else _("the PDF LibreOffice wrote fails the PDF/A check: {problems}"))
+            raise RuntimeError(message.format(problems="; ".join(problems)))
         os.chmod(tmp, PDF_MODE)
         os.replace(tmp, job.pdf)
     finally:

@@ -11,6 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from docgen.i18n import N_
+from docgen.i18n import cli_gettext as _
+
+# the ways a PDF lacks the title or the author PDF/A and the archive need (the fix names them)
+NO_TITLE = (N_("no title in the document information (/Title)"),
+            N_("no title in the XMP metadata (dc:title)"))
+NO_AUTHOR = (N_("no author in the document information (/Author)"),
+             N_("no author in the XMP metadata (dc:creator)"))
+
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 
@@ -22,20 +31,21 @@ def check(path: Path) -> list[str]:
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
-        return ["the PDF is encrypted (PDF/A forbids encryption)"]
+        return [_("the PDF is encrypted (PDF/A forbids encryption)")]
     except (pikepdf.PdfError, OSError, ValueError) as e:
-        return [f"the PDF does not open: {e}"]
+        return [_("the PDF does not open: {problem}").format(problem=e)]
     with pdf:
         problems: list[str] = []
         if pdf.is_encrypted:
-            problems.append("the PDF is encrypted (PDF/A forbids encryption)")
+            problems.append(_("the PDF is encrypted (PDF/A forbids encryption)"))
         if len(pdf.pages) == 0:
-            problems.append("the PDF has no pages")
+            problems.append(_("the PDF has no pages"))
         problems += _identification(pdf)
         problems += _metadata(pdf)
-        problems += [f"font {name} is not embedded" for name in _unembedded_fonts(pdf)]
+        problems += [_("font {name} is not embedded").format(name=name)
+                     for name in _unembedded_fonts(pdf)]
         if _has_javascript(pdf):
-            problems.append("the PDF contains JavaScript (PDF/A forbids it)")
+            problems.append(_("the PDF contains JavaScript (PDF/A forbids it)"))
         return problems
 
 
@@ -68,7 +78,8 @@ def identification(pdf) -> Identification | None:
         meta = pdf.open_metadata()
         part, conformance = meta.get(f"{PDFAID}part"), meta.get(f"{PDFAID}conformance")
     except Exception as e:  # noqa: BLE001 - the XMP parser raises many kinds
-        raise ValueError(f"the XMP metadata does not parse: {e}") from None
+        raise ValueError(_("the XMP metadata does not parse: {problem}").format(problem=e)) \
+            from None
     if part is None:
         return None
     return Identification(str(part), str(conformance or "").upper())
@@ -80,9 +91,10 @@ def _identification(pdf) -> list[str]:
     except ValueError as e:  # XMP that does not parse is as bad as none
         return [str(e)]
     if found is None:
-        return ["no PDF/A identification in the XMP metadata (pdfaid:part missing)"]
+        return [_("no PDF/A identification in the XMP metadata (pdfaid:part missing)")]
     if found.part != "2" or found.conformance not in ("A", "B", "U"):
-        return [f"identifies as PDF/A-{found.part}{found.conformance.lower()}, not PDF/A-2b"]
+        return [_("identifies as PDF/A-{part}{conformance}, not PDF/A-2b").format(
+            part=found.part, conformance=found.conformance.lower())]
     return []
 
 
@@ -90,12 +102,12 @@ def _metadata(pdf) -> list[str]:
     problems = []
     info = pdf.docinfo
     meta = pdf.open_metadata()
-    for key, xmp_key, what in (("/Title", f"{DC}title", "title"),
-                               ("/Author", f"{DC}creator", "author")):
+    for key, xmp_key, (no_info, no_xmp) in (("/Title", f"{DC}title", NO_TITLE),
+                                            ("/Author", f"{DC}creator", NO_AUTHOR)):
         if not str(info.get(key, "")).strip():
-            problems.append(f"no {what} in the document information ({key})")
+            problems.append(_(no_info))
         if not meta.get(xmp_key):
-            problems.append(f"no {what} in the XMP metadata (dc:{xmp_key.split('}')[1]})")
+            problems.append(_(no_xmp))
     return problems
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from docgen.errors import BadInput, ConversionFailed
+from docgen.i18n import cli_gettext as _
 from docgen.scan.inputs import IMAGE_SUFFIXES, OFFICE_SUFFIXES, SUFFIXES, Input, check_all
 
 __all__ = ["IMAGE_SUFFIXES", "OFFICE_SUFFIXES", "SUFFIXES", "Normalized", "normalize",
@@ -66,11 +67,11 @@ def normalize(paths: list[Path], *, one_item: bool, workdir: Path,
     """
     paths = [Path(p) for p in paths]
     if not paths:
-        raise BadInput("no files to import")
+        raise BadInput(_("no files to import"))
     checked = check_all(paths)
     if one_item and any(i.kind == "office" for i in checked) and len(checked) > 1:
-        raise BadInput("--one-item joins scans and PDFs into one 件; import an office file "
-                       "on its own")
+        raise BadInput(_("--one-item joins scans and PDFs into one 件; import an office file "
+                         "on its own"))
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     stage = Path(_mkdtemp(workdir))
@@ -127,10 +128,11 @@ def _normalize(checked: list[Input], one_item, stage: Path, progress, languages,
             else:
                 texts.append(recognised.strip())
                 if not recognised.strip():
-                    notices.append(f"{group[0].path.name}: page {i}: no text could be "
-                                   "recognised (blank or unreadable); filed with an empty "
-                                   "text layer — check the scan")
-        notices.extend(f"{group[0].path.name}: OCR: {w}" for w in run.warnings)
+                    notices.append(_("{name}: page {page}: no text could be recognised (blank "
+                                     "or unreadable); filed with an empty text layer — check "
+                                     "the scan").format(name=group[0].path.name, page=i))
+        notices.extend(_("{name}: OCR: {warning}").format(name=group[0].path.name, warning=w)
+                       for w in run.warnings)
         text = "\f".join(texts)
         text_file.write_text(text, encoding="utf-8")
         digitisation = _digitisation(group, pdf_of, run, languages, deskew)
@@ -158,8 +160,8 @@ def _office_to_pdf(office: list[Input], stage: Path, options) -> dict[Path, Path
     out = stage / "office"
     done = convert([i.path for i in office], out, options=_require_converter(options))
     if done.failed:
-        raise ConversionFailed(f"{len(done.failed)} office file(s) could not be converted to "
-                               "PDF/A; nothing was filed",
+        raise ConversionFailed(_("{count} office file(s) could not be converted to PDF/A; "
+                                 "nothing was filed").format(count=len(done.failed)),
                                [f"{p}: {why}" for p, why in done.failed.items()])
     return dict(done.converted)
 
@@ -216,7 +218,8 @@ def _images_to_pdf(item: Input, dst: Path) -> None:
     try:
         dst.write_bytes(img2pdf.convert(frames))
     except Exception as e:  # noqa: BLE001
-        raise BadInput(f"{item.path}: the image cannot be made into a PDF page ({e})") from None
+        raise BadInput(_("{path}: the image cannot be made into a PDF page ({problem})").format(
+            path=item.path, problem=e)) from None
 
 
 def _page_text(pdf: Path) -> tuple[list[str], list[str] | None]:

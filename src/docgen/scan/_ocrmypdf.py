@@ -27,6 +27,7 @@ from ocrmypdf import hookimpl
 
 from docgen import _run
 from docgen.errors import BadInput, ConversionFailed, ConverterMissing
+from docgen.i18n import cli_gettext as _
 
 PLUGIN = __name__
 ENGINE = "Tesseract"
@@ -58,9 +59,9 @@ def versions() -> dict[str, str | None]:
     """OCRmyPDF, Tesseract and Ghostscript versions; ConverterMissing without Tesseract."""
     tesseract = _version(["tesseract", "--version"])
     if tesseract is None:
-        raise ConverterMissing("Tesseract is not installed — run scripts/setup-system.sh "
-                               "(apt-get install tesseract-ocr tesseract-ocr-chi-sim "
-                               "tesseract-ocr-eng)")
+        raise ConverterMissing(_("Tesseract is not installed — run scripts/setup-system.sh "
+                                 "(apt-get install tesseract-ocr tesseract-ocr-chi-sim "
+                                 "tesseract-ocr-eng)"))
     import pikepdf
 
     return {"OCRmyPDF": ocrmypdf.__version__, "Tesseract": tesseract,
@@ -113,9 +114,9 @@ def run(src: Path, dst: Path, *, languages: tuple[str, ...], title: str, author:
     versions()  # ConverterMissing without Tesseract, before anything else
     missing = [lang for lang in languages if lang not in languages_installed()]
     if missing:
-        raise ConverterMissing(f"Tesseract has no {'+'.join(missing)} language data — "
-                               "run scripts/setup-system.sh (tesseract-ocr-chi-sim, "
-                               "tesseract-ocr-eng)")
+        raise ConverterMissing(_("Tesseract has no {languages} language data — run "
+                                 "scripts/setup-system.sh (tesseract-ocr-chi-sim, "
+                                 "tesseract-ocr-eng)").format(languages="+".join(missing)))
     backend = pdfa_backend()
     caught = _Collect()
     log = logging.getLogger("ocrmypdf")
@@ -133,16 +134,19 @@ def run(src: Path, dst: Path, *, languages: tuple[str, ...], title: str, author:
                          title=title, author=author, sidecar=sidecar, optimize=1,
                          plugins=[PLUGIN])
         except ocrmypdf.EncryptedPdfError:
-            raise BadInput(f"{src}: the PDF is protected by a password — remove the "
-                           "password first") from None
+            raise BadInput(_("{path}: the PDF is protected by a password — remove the password "
+                             "first").format(path=src)) from None
         except ocrmypdf.MissingDependencyError as e:
-            raise ConverterMissing(f"OCR cannot run: {_line(e)}") from None
+            raise ConverterMissing(_("OCR cannot run: {problem}").format(problem=_line(e))) \
+                from None
         except (ocrmypdf.InputFileError, ocrmypdf.UnsupportedImageFormatError,
                 ocrmypdf.DpiError) as e:
-            raise BadInput(f"{src}: OCRmyPDF cannot read it: {_line(e)}") from None
+            raise BadInput(_("{path}: OCRmyPDF cannot read it: {problem}").format(
+                path=src, problem=_line(e))) from None
         except Exception as e:  # noqa: BLE001 - a failed run leaves nothing; say why
             dst.unlink(missing_ok=True)
-            raise ConversionFailed(f"OCR failed: {type(e).__name__}: {_line(e)}") from None
+            raise ConversionFailed(_("OCR failed: {problem}").format(
+                problem=f"{type(e).__name__}: {_line(e)}")) from None
         finally:
             sys.stdout, sys.stderr = streams
             log.removeHandler(caught)

@@ -75,6 +75,10 @@ def check_all(paths: list[Path]) -> list[Input]:
     return found
 
 
+_PASSWORD = N_("{path}: the PDF is protected by a password — remove the password first (open "
+               "it, save or print a copy without one)")
+
+
 def check(path: Path) -> Input:
     """One input, checked from its header (and, for images, decoded once)."""
     if not path.is_file():
@@ -115,13 +119,13 @@ def _check_pdf(path: Path, tail: bytes) -> Input:
     try:
         with pikepdf.open(path) as pdf:
             if pdf.is_encrypted:
-                raise BadInput(_password(path))
+                raise BadInput(_(_PASSWORD).format(path=path))
             pages = len(pdf.pages)
     except pikepdf.PasswordError:
-        raise BadInput(_password(path)) from None
+        raise BadInput(_(_PASSWORD).format(path=path)) from None
     except pikepdf.PdfError as e:
-        raise BadInput(_("{path}: the PDF does not open ({error}) — get an undamaged copy")
-                       .format(path=path, error=_first_line(e))) from None
+        raise BadInput(_("{path}: the PDF does not open ({problem}) — get an undamaged copy")
+                       .format(path=path, problem=_first_line(e))) from None
     if pages == 0:
         raise BadInput(_("{path}: the PDF has no pages — nothing to file").format(path=path))
     return Input(path, "pdf", "pdf", pages)
@@ -139,18 +143,18 @@ def _check_image(path: Path, fmt: str) -> Input:
     except Image.DecompressionBombError as e:  # over twice the limit: Pillow's own refusal
         said = re.search(r"\((\d+) pixels\)", str(e))
         size = _("{pixels:,} pixels, ").format(pixels=int(said.group(1))) if said else ""
-        raise BadInput(_("{path}: the image is too large to decode safely ({size}over "
-                         "{limit:,}) — scan at 300 dpi, or split it").format(
-                             path=path, size=size, limit=limit)) from None
+        raise BadInput(_("{path}: the image is too large to decode safely ({size}over {limit:,}) "
+                         "— scan at 300 dpi, or split it").format(path=path, size=size,
+                                                                 limit=limit)) from None
     except Exception as e:  # noqa: BLE001 - Pillow raises many kinds on a bad header
-        raise BadInput(_("{path}: the image does not open ({error}) — export or scan it again")
-                       .format(path=path, error=_first_line(e))) from None
+        raise BadInput(_("{path}: the image does not open ({problem}) — export or scan it again")
+                       .format(path=path, problem=_first_line(e))) from None
     with im:
         w, h = im.size
         if limit and w * h > limit:
-            raise BadInput(_("{path}: the image is too large to decode safely ({w}×{h} pixels, "
-                             "over {limit:,}) — scan at 300 dpi, or split it").format(
-                                 path=path, w=w, h=h, limit=limit))
+            raise BadInput(_("{path}: the image is too large to decode safely ({width}×{height} "
+                             "pixels, over {limit:,}) — scan at 300 dpi, or split it").format(
+                                 path=path, width=w, height=h, limit=limit))
         dpi, mode = _dpi(im), im.mode
         frames = 0
         try:
@@ -158,26 +162,19 @@ def _check_image(path: Path, fmt: str) -> Input:
                 fw, fh = frame.size
                 if limit and fw * fh > limit:
                     raise BadInput(_("{path}: page {page} of the image is too large to decode "
-                                     "safely ({w}×{h} pixels)").format(
-                                         path=path, page=frames + 1, w=fw, h=fh))
+                                     "safely ({width}×{height} pixels)").format(
+                                         path=path, page=frames + 1, width=fw, height=fh))
                 frame.load()
                 frames += 1
         except BadInput:
             raise
         except Exception as e:  # noqa: BLE001 - truncated data, unknown compression, …
-            if fmt == "tiff":
-                what = _("{path}: page {page} of the image does not decode ({error}) — export "
-                         "or scan it again")
-            else:
-                what = _("{path}: the image does not decode ({error}) — export or scan it again")
-            raise BadInput(what.format(path=path, page=frames + 1, error=_first_line(e))) \
+            where = (_("page {page} of the image").format(page=frames + 1) if fmt == "tiff"
+                     else _("the image"))
+            raise BadInput(_("{path}: {where} does not decode ({problem}) — export or scan it "
+                             "again").format(path=path, where=where, problem=_first_line(e))) \
                 from None
     return Input(path, "image", fmt, frames, dpi, mode)
-
-
-def _password(path: Path) -> str:
-    return _("{path}: the PDF is protected by a password — remove the password first (open "
-             "it, save or print a copy without one)").format(path=path)
 
 
 def _dpi(im) -> tuple[float, float] | None:
