@@ -651,6 +651,12 @@ def test_cli_verify_names_problems_and_exits_8(docgen, bundle_2011, tmp_path):
     assert stderr.startswith(f"docgen: {bad}: the bundle fails verification")
     assert "sha256 digest differs" in stderr and "added after bundling" in stderr
     assert "Traceback" not in stderr and stdout == ""
+    # --json prints the report of a failed bundle too, with each problem's code; still exit 8
+    code, stdout, stderr = docgen("bundle", "verify", "--json", bad)
+    assert code == 8 and stderr.startswith(f"docgen: {bad}: the bundle fails verification")
+    report = json.loads(stdout)
+    assert report["ok"] is False and len(report["codes"]) == len(report["problems"]) >= 2
+    assert any("sha256 digest differs" in p for p in report["problems"])
 
 
 def test_cli_bad_input(docgen, archive_dir, tmp_path):

@@ -74,6 +74,18 @@ class BundleCheck:
     def add(self, code: str, text: str) -> None:
         self.problems.append(BundleProblem(code, text))
 
+    def raise_if_failed(self) -> None:
+        """VerifyFailed (exit 8) naming every problem, when there is one."""
+        if self.ok:
+            return
+        raise VerifyFailed(ngettext("{path}: the bundle fails verification ({count} problem)",
+                                    "{path}: the bundle fails verification ({count} problems)",
+                                    len(self.problems)).format(path=self.path,
+                                                               count=len(self.problems)),
+                           [*self.problems, _("the bundle is not as docgen wrote it: ask for "
+                                              "a fresh one (`docgen bundle`) from the "
+                                              "archive")])
+
     def to_json(self) -> dict:
         """`problems` are the texts; `codes` beside them name each problem's kind."""
         return {"path": str(self.path), "ok": self.ok, "records": self.records,
@@ -86,14 +98,7 @@ def verify_bundle(path: str | Path, *, limits: VerifyLimits = VerifyLimits(),
                   workdir: Path | None = None) -> BundleCheck:
     """Check a bundle; raise VerifyFailed (exit 8) naming every problem, else return it."""
     result = check_bundle(path, limits=limits, workdir=workdir)
-    if not result.ok:
-        raise VerifyFailed(ngettext("{path}: the bundle fails verification ({count} problem)",
-                                    "{path}: the bundle fails verification ({count} problems)",
-                                    len(result.problems)).format(path=result.path,
-                                                                 count=len(result.problems)),
-                           [*result.problems, _("the bundle is not as docgen wrote it: ask for "
-                                                "a fresh one (`docgen bundle`) from the "
-                                                "archive")])
+    result.raise_if_failed()
     return result
 
 

@@ -100,19 +100,21 @@ def verify(ctx, zip_path, max_ratio, max_bytes, as_json):
     Example:
         docgen bundle verify 规划处2011.zip
     """
-    from docgen.bundle import VerifyLimits, verify_bundle
+    from docgen.bundle import VerifyLimits
+    from docgen.bundle.verify import check_bundle
 
     if max_ratio <= 0 or max_bytes <= 0:
         raise BadInput(_("--max-ratio and --max-bytes must be positive"))
-    result = verify_bundle(zip_path, limits=VerifyLimits(max_ratio=max_ratio,
-                                                         max_bytes=max_bytes))
+    result = check_bundle(zip_path, limits=VerifyLimits(max_ratio=max_ratio,
+                                                        max_bytes=max_bytes))
+    if as_json:  # the report, failed or not; the exit code still says which
+        echo_json(result.to_json())
+    result.raise_if_failed()
     if result.unverified:
         notice(ctx, _("note: %(path)s was made from an archive that failed 四性检测 "
                       "(%(state)s)") % {"path": zip_path,
                                         "state": result.info.get("Docgen-Archive-Verified")})
-    if as_json:
-        echo_json(result.to_json())
-    else:
+    if not as_json:
         click.echo(_("%(path)s: OK, %(records)d 件, bag %(bag)s")
                    % {"path": zip_path, "records": result.records,
                       "bag": result.info.get("External-Identifier")})
