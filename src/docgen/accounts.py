@@ -202,6 +202,15 @@ class Accounts:
             rows = db.execute("SELECT * FROM accounts ORDER BY name").fetchall()
         return [_account(r) for r in rows]
 
+    def locks(self) -> dict[str, dt.datetime]:
+        """The names locked now by failed logins (known or not), with when each lock ends;
+        `set_password` lifts one."""
+        now = _iso(self.clock())
+        with closing(self._connect(write=False)) as db, db:
+            rows = db.execute("SELECT key, locked_until FROM login_failures WHERE scope = "
+                              "'account' AND locked_until > ?", (now,)).fetchall()
+        return {key: dt.datetime.fromisoformat(until) for key, until in rows}
+
     def set_disabled(self, name: str, disabled: bool = True) -> Account:
         """Disable (or enable) an account; a disabled one's sessions end at once."""
         with closing(self._connect()) as db, db:

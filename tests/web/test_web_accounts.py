@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 import pytest
@@ -63,6 +64,21 @@ def test_lockout_after_repeated_failures_then_it_lifts(accounts):
         accounts.login("zhang", "correct horse")  # even the right password
     accounts.clock_.now += LOCKOUT + dt.timedelta(seconds=1)
     assert accounts.login("zhang", "correct horse").name == "zhang"
+
+
+def test_locks_lists_the_locked_names_until_their_time_and_passwd_lifts_one(accounts):
+    accounts.add("zhang", role="clerk", units=["GHC"], password="correct horse")
+    accounts.add("li", role="clerk", units=["GHC"], password="another horse")
+    assert accounts.locks() == {}
+    for _ in range(MAX_FAILURES):
+        _refusal(accounts, "zhang", "wrong")
+        _refusal(accounts, "li", "wrong")
+    assert set(accounts.locks()) == {"zhang", "li"}
+    assert accounts.locks()["zhang"] == accounts.clock_.now + LOCKOUT
+    accounts.set_password("li", "a brand new horse")
+    assert set(accounts.locks()) == {"zhang"}
+    accounts.clock_.now += LOCKOUT + dt.timedelta(seconds=1)
+    assert accounts.locks() == {}
 
 
 def _again(accounts):
@@ -201,6 +217,16 @@ def test_user_commands(arc, docgen, monkeypatch):
     assert out.split("\t")[:3] == ["zhang", "clerk", "GHC"]
     assert docgen("user", "disable", "zhang", "--archive", arc.root)[0] == 0
     assert "disabled" in docgen("user", "list", "--archive", arc.root)[1]
+    assert json.loads(docgen("user", "list", "--json", "--archive", arc.root)[1])[0][
+        "locked_until"] is None
+    store = mod.Accounts.beside(arc.root)  # failed logins on the web page lock the name
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(LoginRefused):
+            store.login("zhang", "wrong")
+    assert docgen("user", "list", "--archive", arc.root)[1].rstrip("\n").split("\t")[3] == (
+        "disabled locked")
+    listed = json.loads(docgen("user", "list", "--json", "--archive", arc.root)[1])[0]
+    assert listed["locked_until"] is not None
     # the accounts file lives with the settings and is no stray file for 四性检测
     assert (arc.root / "accounts.sqlite3").is_file()
     assert arc.verify().ok, arc.verify().problems

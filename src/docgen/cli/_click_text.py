@@ -191,19 +191,26 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
         else:
             words[-1] += token
     out, line, used, space = [], first, display_width(first), ""
-    filled = False
+    filled, last = False, ""  # last: the word put on the line before this one
     for word in words:
         if word.isspace():
             space = word if filled else ""
             continue
         need = display_width(word) + len(space)
-        if (filled and used + need > width and word[0] not in _NO_LINE_START
-                and (space or line[-1] not in _NO_LINE_END)):
-            out.append(line)
-            line, used, space = rest, display_width(rest), ""
+        if filled and used + need > width:
+            if word[0] not in _NO_LINE_START and (space or line[-1] not in _NO_LINE_END):
+                out.append(line)
+                line, used, space = rest, display_width(rest), ""
+            elif (not space and len(last) == 1 and _wide(last) and last not in _NO_LINE_START
+                  and len(line) - 1 > len(rest)):
+                # punctuation that may not start a line takes the character before it
+                # along to the next one, rather than hanging past the width (禁则)
+                out.append(line[:-1])
+                line = rest + last
+                used = display_width(line)
         line += space + word
         used += len(space) + display_width(word)
-        filled, space = True, ""
+        filled, space, last = True, "", word
     out.append(line)
     return "\n".join(out)
 

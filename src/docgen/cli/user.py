@@ -80,20 +80,26 @@ def user_add(name, role, units, password_stdin, archive_root):
 @archive_option
 @click.option("--json", "as_json", is_flag=True, help="Print the accounts as JSON.")
 def user_list(archive_root, as_json):
-    """List the accounts: name, role, units, classified grant, disabled.
+    """List the accounts: name, role, units, classified grant, disabled, locked.
+
+    An account is locked for a while after repeated failed logins on the web page
+    (`locked`; its end in --json); `docgen user passwd NAME` lifts the lock.
 
     \b
     Example:
         docgen user list --archive archive
     """
-    accounts = _accounts(archive_root).list()
+    store = _accounts(archive_root)
+    accounts, locks = store.list(), store.locks()
     if as_json:
         echo_json([{"name": a.name, "role": a.role, "units": list(a.units),
-                    "classified": a.classified, "disabled": a.disabled} for a in accounts])
+                    "classified": a.classified, "disabled": a.disabled,
+                    "locked_until": locks[a.name].isoformat() if a.name in locks else None}
+                   for a in accounts])
         return
     for a in accounts:  # name, role, units, flags: codes on tab-separated lines, as --tsv
-        flags = [flag for flag, on in (("classified", a.classified), ("disabled", a.disabled))
-                 if on]
+        flags = [flag for flag, on in (("classified", a.classified), ("disabled", a.disabled),
+                                       ("locked", a.name in locks)) if on]
         click.echo(tsv(a.name, a.role, " ".join(a.units) or "-", " ".join(flags) or "-"))
 
 
