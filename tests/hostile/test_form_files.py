@@ -62,6 +62,18 @@ def test_billion_laughs_is_refused_before_the_tree_is_built(tmp_path, docgen, mo
      "date: the year 999 is outside 2000–2099"),
     ("year2.yaml", PLAN.replace("date: 2011-04-15", "date: 2100-04-15"),
      "the year 2100 is outside"),
+    # joint documents (联合行文): the issuer list is bounded and every name is a name
+    ("none.yaml", PLAN.replace("issuer: 区建设局规划处", "issuer: []"),
+     ":7: issuer: the list is empty"),
+    ("twice.yaml", PLAN.replace("issuer: 区建设局规划处", "issuer: [区建设局, 区建设局]"),
+     ":7: issuer: '区建设局' is given twice"),
+    ("nine.yaml", PLAN.replace("issuer: 区建设局规划处",
+                               "issuer: [" + ", ".join(f"第{i}局" for i in range(9)) + "]"),
+     ":7: issuer: 9 names — a joint document's head holds at most 8"),
+    ("nested.yaml", PLAN.replace("issuer: 区建设局规划处", "issuer: [区建设局, [区财政局]]"),
+     ":7: issuer: name 2: input should be a valid string"),
+    ("escape.yaml", PLAN.replace("issuer: 区建设局规划处", 'issuer: [区建设局, "区财政局\\e[31m"]'),
+     ":7: issuer: name 2: contains the control character ESC"),
 ])
 def test_hostile_form_file_is_exit_3(tmp_path, docgen, name, text, expected):
     form = tmp_path / name
