@@ -356,6 +356,10 @@ def test_bad_queries_and_index_notices_in_chinese(filed, tmp_path, docgen):
         _file_new(arc, tmp_path, i)
     code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "听证会通知")
     assert code == 0 and err == "检索索引比档案库落后 2 次归档；已补齐\n"
+    head, first = out.splitlines()[:2]  # the type by its Chinese name; --tsv keeps the code
+    assert head.split()[:3] == ["档号", "日期", "类型"] and first.split()[2] == "其他"
+    tsv_line = docgen("--lang", "zh", "search", "--tsv", "--archive", arc.root, "听证会通知")[1]
+    assert tsv_line.split("\t")[2] == "other"
     shutil.rmtree(arc.root / "index")
     code, out, err = docgen("--lang", "zh", "search", "--archive", arc.root, "听证会通知")
     assert code == 0 and err == (f"检索索引 {arc.root / 'index'} 缺失；已根据档案库重建"

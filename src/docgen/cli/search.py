@@ -74,6 +74,11 @@ def search(ctx, query, type_, year, unit, date_from, date_to, limit, as_json, as
         for row in rows:
             click.echo(tsv(*row))
     else:
+        from docgen.i18n import current_cli_language
+        from docgen.vocab import RECORD_TYPES
+
+        if current_cli_language() == "zh":  # the type's Chinese name (the codes stay in --tsv)
+            rows = [(*row[:2], RECORD_TYPES.get(row[2], row[2]), *row[3:]) for row in rows]
         # one aligned row per hit under the header; its snippet on the next line, indented
         header = (_("档号"), _("date"), _("type"), _("unit"), _("score"), _("state"), _("title"))
         head, *lines = table(header, [row[:-1] for row in rows])
