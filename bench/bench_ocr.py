@@ -10,7 +10,8 @@ given seeded grain and saved as JPEG q75 (tests/scanmaker.py, as the quality tes
 Both sides run as a user would, as processes, in the same run, on the same pages:
 - ocrmypdf: `ocrmypdf` on the pages joined by img2pdf (joining not timed), with the options
   docgen passes (chi_sim+eng, PDF/A-2b, internal PDF/A writer, skip pages with text, rotate,
-  deskew, 2 jobs, optimize 1, docgen's plugin for progress and paper whitening);
+  deskew, 2 jobs, optimize 1, page segmentation 4, docgen's plugin for progress and paper
+  whitening);
 - docgen: `docgen import --one-item PAGES…` into a fresh archive: checks the inputs,
   joins them, OCRs, stamps the 归档章, digests, writes record.json and the audit entry,
   updates the search index.
@@ -41,7 +42,7 @@ DOCGEN = str(BIN / "docgen")
 OCRMYPDF = str(BIN / "ocrmypdf")
 OPTIONS = ["-l", "chi_sim+eng", "--output-type", "pdfa-2", "--pdfa-backend", "internal",
            "--mode", "skip", "--rotate-pages", "--deskew", "--jobs", "2", "--optimize", "1",
-           "--title", "扫描件", "--author", "区建设局规划处"]
+           "--tesseract-pagesegmode", "4", "--title", "扫描件", "--author", "区建设局规划处"]
 
 
 def run(cmd, **kw) -> float:

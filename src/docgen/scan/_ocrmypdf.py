@@ -31,6 +31,11 @@ from docgen.i18n import cli_gettext as _
 
 PLUGIN = __name__
 ENGINE = "Tesseract"
+# Tesseract's page segmentation 4, "a single column of text of variable sizes": an official
+# document's page. Its default (3, fully automatic) splits noisy pages into blocks and drops
+# lines: on the quality test's scans the CER falls from 3.2 % to 2.6 % (300 dpi colour) and from
+# 2.2 % to 1.5 % (200 dpi grey).
+PAGE_SEGMENTATION = 4
 _SKIPPED = re.compile(r"^\s*\[OCR skipped on page\(s\) (\d+)(?:-(\d+))?\]\s*$")
 
 _run_lock = threading.Lock()  # one OCR run at a time: the progress listener is process-wide
@@ -132,7 +137,7 @@ def run(src: Path, dst: Path, *, languages: tuple[str, ...], title: str, author:
                          pdfa_backend=backend, mode="skip", rotate_pages=True,
                          deskew=deskew, jobs=jobs, progress_bar=progress is not None,
                          title=title, author=author, sidecar=sidecar, optimize=1,
-                         plugins=[PLUGIN])
+                         tesseract_pagesegmode=PAGE_SEGMENTATION, plugins=[PLUGIN])
         except ocrmypdf.EncryptedPdfError:
             raise BadInput(_("{path}: the PDF is protected by a password — remove the password "
                              "first").format(path=src)) from None
