@@ -109,6 +109,8 @@ def test_bad_input_changes_nothing(root, docgen, args, code, phrases):
     (["--date", "2011-13-01"], 10, ["not a real date"]),
     (["--unit", "区建设局财务科"], 7, ["not in the archive's settings", "--unit"]),
     (["--unit", "区建设局财务科", "--unit-code", "cw"], 10, ["capital letters"]),
+    (["--unit", "区建设局财务科", "--unit-code", "GHC"], 7,
+     ["unit code GHC belongs to '区建设局规划处'", "write the unit as '区建设局规划处'"]),
     (["--supersedes", "Z109-WS·2011-D30-GHC-0005"], 7, ["no 件"]),
     (["--campaign-year", "11"], 10, ["four-digit"]),
 ])

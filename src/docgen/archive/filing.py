@@ -262,7 +262,8 @@ class Archive(ArchiveReader):
             owner = self.settings.unit_name(unit_code)
             if owner and owner != unit:
                 raise ArchiveError(_("unit code {code} belongs to {owner} in the archive's "
-                                     "settings, not {name}").format(
+                                     "settings, not {name} — write the unit as {owner}, or "
+                                     "give this unit its own unit_code").format(
                     code=unit_code, owner=repr(owner), name=repr(unit)))
             return unit_code
         if known:
