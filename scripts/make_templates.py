@@ -352,6 +352,31 @@ def head(doc) -> None:
     p(doc, "{{ addressee }}：", "主送机关")
 
 
+def _fixed_table(tblpr, borders: dict[str, int]) -> None:
+    """A table laid out at fixed widths with no cell margins; `borders`: each side's rule in
+    eighths of a point (0: none)."""
+    element = OxmlElement("w:tblBorders")
+    for side, size in borders.items():
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        element.append(el)
+    tblpr.append(element)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+
+
 def joint_mark(doc) -> None:
     """The 发文机关标志 of several issuers (7.2.4): a borderless table, the names one per line
     on the left (主办机关 first), 「文件」 on the right, centred on them."""
@@ -365,22 +390,8 @@ def joint_mark(doc) -> None:
     for tag in ("w:tblStyle", "w:tblLook"):
         for el in tblpr.findall(qn(tag)):
             tblpr.remove(el)
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tblpr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("top", "left", "bottom", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), "0")
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tblpr.append(margins)
+    _fixed_table(tblpr, {side: 0 for side in ("top", "left", "bottom", "right", "insideH",
+                                               "insideV")})
     names, word = table.rows[0].cells
     names.width, word.width = Pt(8 * MARK_PT), Pt(2.5 * MARK_PT)
     first = names.paragraphs[0]
@@ -452,27 +463,8 @@ def imprint(doc) -> None:
     width.set(qn("w:w"), str(IMPRINT_TWIPS))
     width.set(qn("w:type"), "dxa")
     tblpr.append(width)
-    borders = OxmlElement("w:tblBorders")
-    for side, size in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6),
-                       ("insideV", 0)):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single" if size else "nil")
-        if size:
-            el.set(qn("w:sz"), str(size))
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tblpr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
-    margins = OxmlElement("w:tblCellMar")
-    for side, twips in (("top", 0), ("left", 0), ("bottom", 0), ("right", 0)):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(twips))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tblpr.append(margins)
+    _fixed_table(tblpr, {"top": 8, "left": 0, "bottom": 8, "right": 0, "insideH": 6,
+                         "insideV": 0})
     table.columns[0].width = Twips(IMPRINT_TWIPS)
     for cell in table.columns[0].cells:
         cell.width = Twips(IMPRINT_TWIPS)
