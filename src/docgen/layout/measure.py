@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import BadInput
+from docgen.i18n import cli_gettext as _
 
 MM = 72 / 25.4  # points per millimetre
 SAME_LINE_PT = 2.0  # glyphs whose baselines differ less than this share a line
@@ -112,9 +113,11 @@ def measure(path: Path) -> Measured:
         with open(path, "rb") as f:
             head = f.read(1024)
     except OSError as e:
-        raise BadInput(f"{path}: cannot read it ({e.strerror})") from None
+        raise BadInput(_("{path}: cannot read it ({error})").format(path=path, error=e.strerror)) \
+            from None
     if b"%PDF-" not in head:
-        raise BadInput(f"{path}: not a PDF file — give a PDF (docgen convert makes one)")
+        raise BadInput(_("{path}: not a PDF file — give a PDF (docgen convert makes one)").format(
+            path=path))
     import pdfplumber
 
     try:
@@ -124,9 +127,10 @@ def measure(path: Path) -> Measured:
         raise
     except Exception as e:  # pdfminer raises many types for damaged files
         reason = " ".join(str(e).split())[:120] or type(e).__name__
-        raise BadInput(f"{path}: the PDF cannot be read ({reason}) — is it damaged?") from None
+        raise BadInput(_("{path}: the PDF cannot be read ({reason}) — is it damaged?").format(
+            path=path, reason=reason)) from None
     if not pages:
-        raise BadInput(f"{path}: the PDF has no pages")
+        raise BadInput(_("{path}: the PDF has no pages").format(path=path))
     return Measured(path, pages)
 
 
