@@ -349,3 +349,23 @@ def test_the_committed_example_documents_pass_every_rule():
     for pdf in sorted((FIXTURES / "examples").glob("*.pdf")):
         report = check(pdf)
         assert report.ok, (pdf.name, [f"{f.rule}: {f.measured}" for f in report.failed])
+
+
+def test_a_pdf_measured_while_others_convert_is_handed_to_the_fitting_once(tmp_path):
+    """docgen.pipeline measures each PDF as LibreOffice writes it; the fitting takes each first
+    measurement once (a PDF converted again is measured again), and a PDF that could not be
+    measured there is measured by the fitting, which reports it."""
+    from docgen.pipeline import _Measuring
+    from tests.conftest import FIXTURES
+
+    pdf = FIXTURES / "plan.pdf"
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("不是 PDF", encoding="utf-8")
+    with _Measuring() as measuring:
+        measuring.start(pdf)
+        measuring.start(bad)
+        first = measuring.taken(pdf)
+        assert first == measure(pdf) and first.pages
+        assert measuring.taken(pdf) is None
+        assert measuring.taken(bad) is None
+        assert measuring.taken(tmp_path / "never.pdf") is None

@@ -100,9 +100,11 @@ def generate_documents(form_paths, out_dir: Path, *, template: Path | None = Non
     if pdf:
         from docgen.convert import Offices
 
-        with Offices() as offices:  # the fitting passes reuse the LibreOffice that converted
-            _convert(result, Path(out_dir), options, on_converted, offices)
-            _fit(result, Path(out_dir), options, offices, duplex=duplex)
+        # the fitting passes reuse the LibreOffice that converted; each PDF is measured while
+        # the others convert
+        with Offices() as offices, _Measuring() as measuring:
+            _convert(result, Path(out_dir), options, on_converted, offices, measuring)
+            _fit(result, Path(out_dir), options, offices, duplex=duplex, measuring=measuring)
     return result
 
 
@@ -143,10 +145,13 @@ def file_forms(arc, form_paths, *, options=None, convert_options=None,
                                       for i, (form, path) in enumerate(zip(forms, form_paths))])
         from docgen.convert import Offices
 
-        with Offices() as offices:  # the fitting passes reuse the LibreOffice that converted
-            _convert(work, Path(tmp) / "pdf", convert_options, on_converted, offices)
+        # the fitting passes reuse the LibreOffice that converted; each PDF is measured while
+        # the others convert
+        with Offices() as offices, _Measuring() as measuring:
+            _convert(work, Path(tmp) / "pdf", convert_options, on_converted, offices,
+                     measuring)
             _fit(work, Path(tmp) / "pdf", convert_options, offices,
-                 names=dict(zip(work.pdf, form_paths)), duplex=duplex)
+                 names=dict(zip(work.pdf, form_paths)), duplex=duplex, measuring=measuring)
         filed.layout = work.layout
         for form, path, docx, pdf in zip(forms, form_paths, work.docx, work.pdf):
             if pdf is None:
@@ -256,16 +261,57 @@ def _scratch(kind: str):
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _convert(work: Generated, out_dir: Path, options, on_converted, offices=None) -> None:
+def _convert(work: Generated, out_dir: Path, options, on_converted, offices=None,
+             measuring: _Measuring | None = None) -> None:
     from docgen.convert import convert
 
-    done = convert(work.docx, out_dir, options=options, on_done=on_converted, offices=offices)
+    def on_done(src, pdf, reason):
+        if measuring is not None and pdf is not None:
+            measuring.start(pdf)
+        if on_converted is not None:
+            on_converted(src, pdf, reason)
+
+    done = convert(work.docx, out_dir, options=options, on_done=on_done, offices=offices)
     work.pdf = [done.converted.get(d) for d in work.docx]
     work.failed = dict(done.failed)
 
 
+class _Measuring:
+    """The layout of each PDF measured as soon as LibreOffice has written it, in a thread,
+    while the other documents are still converting; `taken(pdf)` hands each one over once
+    (a PDF converted again is measured again by the fitting)."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-measure")
+        self._started: dict = {}
+
+    def start(self, pdf: Path) -> None:
+        from docgen.layout.measure import measure
+
+        self._started[Path(pdf)] = self._pool.submit(measure, pdf)
+
+    def taken(self, pdf: Path):
+        future = self._started.pop(Path(pdf), None)
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - the fitting measures it again and reports it
+            return None
+
+    def __enter__(self) -> _Measuring:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for future in self._started.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)
+
+
 def _fit(work: Generated, out_dir: Path, options, offices=None, names: dict | None = None,
-         duplex: bool = False) -> None:
+         duplex: bool = False, measuring: _Measuring | None = None) -> None:
     """Measure each PDF against GB/T 9704, move lines where the signature stands alone and
     convert again (docgen.layout.fit); what still fails becomes a warning."""
     from docgen.convert import convert
@@ -275,4 +321,5 @@ def _fit(work: Generated, out_dir: Path, options, offices=None, names: dict | No
         return convert(docx, out_dir, options=options, offices=offices).converted
 
     pairs = [(d, p) for d, p in zip(work.docx, work.pdf) if p is not None]
-    work.layout = fit(pairs, reconvert, duplex=duplex).warnings(names)
+    work.layout = fit(pairs, reconvert, duplex=duplex,
+                      measured_first=measuring.taken if measuring else None).warnings(names)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.i18n import cli_gettext as _
-from docgen.layout.measure import measure
+from docgen.layout.measure import Measured, measure
 from docgen.layout.rules import BODY_PT, Report, body_above_signature, find_parts, judge
 
 MAX_PASSES = 3  # conversions after the first
@@ -58,13 +58,16 @@ Reconvert = Callable[[list[Path]], dict[Path, Path]]  # docx files -> their new 
 
 
 def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
-        max_passes: int = MAX_PASSES, *, duplex: bool = False) -> Fitting:
+        max_passes: int = MAX_PASSES, *, duplex: bool = False,
+        measured_first: Callable[[Path], Measured | None] | None = None) -> Fitting:
     """Check each (docx, pdf); fix and reconvert the ones whose signature stands alone (and,
     printed double-sided, whose 版记 shares an odd page with the text: it moves to the even
     page after).
 
     Each pass starts again from the Word file as rendered and the layout LibreOffice first
     gave it, and moves one line more than the pass before (two, then three, …).
+    `measured_first(pdf)`: the first PDFs' measurements when the caller made them already
+    (while the other documents were converting), else None.
     """
     result = Fitting()
     todo = {Path(d): Path(p) for d, p in pairs}
@@ -72,7 +75,7 @@ def fit(pairs: Sequence[tuple[Path, Path]], reconvert: Reconvert,
     for attempt in range(max_passes + 1):
         fixable = []
         for docx, pdf in todo.items():
-            measured = measure(pdf)
+            measured = (measured_first and attempt == 0 and measured_first(pdf)) or measure(pdf)
             report = judge(measured, duplex=duplex)
             result.reports[pdf] = report
             if attempt == max_passes:
