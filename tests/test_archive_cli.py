@@ -259,6 +259,9 @@ def test_import_refuses_macro_files_and_unknown_suffixes(root, sources, docgen, 
                                 "--date", "2011-01-01"), 10, "macro-enabled", "save it as .docx")
     assert_clean_failure(docgen("import", "--archive", root, txt, "--title", "x",
                                 "--date", "2011-01-01"), 10, ".txt", "PDF, Word or an image")
+    assert_clean_failure(docgen("--lang", "zh", "import", "--archive", root, docm, "--title",
+                                "x", "--date", "2011-01-01"), 10, "启用宏的 Word 文件",
+                         "另存为 .docx")
     assert tree(root) == before
 
 

@@ -80,7 +80,7 @@ def check_suffixes(paths) -> None:
     for p in paths:
         suffix = Path(p).suffix.lower()
         if suffix in REFUSED_SUFFIXES:
-            problems.append(f"{p}: {REFUSED_SUFFIXES[suffix]}")
+            problems.append(f"{p}: {_(REFUSED_SUFFIXES[suffix])}")
         elif suffix not in IMPORT_SUFFIXES:
             problems.append(_("{path}: docgen imports {suffixes} files, not {suffix} — save "
                               "it as PDF, Word or an image").format(

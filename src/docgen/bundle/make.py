@@ -379,7 +379,8 @@ def _sources(archive, rec) -> list[Path]:
     folder = rec.dir
     problems = []
     if folder.is_symlink() or not folder.resolve().is_relative_to(root):
-        problems.append(f"{folder}: the 件 folder is a link or lies outside the archive")
+        problems.append(_("{folder}: the 件 folder is a link or lies outside the archive").format(
+            folder=folder))
     out = []
     for role, path in sorted(rec.files.items()):
         name = path.name
